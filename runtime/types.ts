@@ -1,0 +1,121 @@
+// The runtime's public contract. Implementations live beside this file; everything here is
+// re-exported from `eslint-plugin-arena/runtime`.
+
+declare const handleBrand: unique symbol;
+declare const tagBrand: unique symbol;
+
+/**
+ * An allocation: a plain number packing (owner id, slot, generation), so that `alloc` allocates
+ * nothing on the JS heap. Only the owner that issued it can read it; any access after the owner's
+ * `reset`/`destroy` or the slot's `free` throws instead of reading reused memory.
+ */
+export type Handle = number & { readonly [handleBrand]: true };
+
+/** A memory tag: a small integer naming what memory is for (`MemTag.Edge`, or `defineTag('x')`). */
+export type Tag = number & { readonly [tagBrand]: true };
+
+export type ArenaErrorCode =
+  | 'ERR_USE_AFTER_RESET'
+  | 'ERR_USE_AFTER_FREE'
+  | 'ERR_DOUBLE_FREE'
+  | 'ERR_ARENA_DESTROYED'
+  | 'ERR_FOREIGN_HANDLE'
+  | 'ERR_INVALID_SIZE'
+  | 'ERR_INVALID_ALIGNMENT'
+  | 'ERR_OUT_OF_MEMORY';
+
+export interface ArenaOptions {
+  /** Tag charged for allocations that name none (default `MemTag.General`). */
+  readonly tag?: Tag;
+  /** Hard budget in bytes across all chunks; an allocation past it throws `ERR_OUT_OF_MEMORY`. */
+  readonly maxBytes?: number;
+}
+
+export interface Arena extends Disposable {
+  readonly name: string;
+  /** Bytes reserved across the first chunk and every overflow chunk. */
+  readonly capacity: number;
+  /** Bytes handed out (including alignment padding) since the last reset. */
+  readonly used: number;
+  /** Highest `used` ever seen, across resets. */
+  readonly peak: number;
+  /** Number of overflow chunks chained after the first one. */
+  readonly overflow: number;
+  /** Bumped by every `reset`; handles from older generations are stale. */
+  readonly generation: number;
+  readonly destroyed: boolean;
+  readonly maxBytes: number;
+
+  alloc(size: number, tag?: Tag): Handle;
+  /** `align` must be a power of two (1..4096). */
+  allocAligned(size: number, align: number, tag?: Tag): Handle;
+  /** Frees everything at once, keeps the chunks for reuse, makes every handle stale. */
+  reset(): void;
+  destroy(): void;
+
+  /** A checked zero-copy view of the allocation's bytes. */
+  bytes(handle: Handle): Uint8Array;
+  /** The allocation's byte address in the arena's address space (chunk base + offset). */
+  addressOf(handle: Handle): number;
+  sizeOf(handle: Handle): number;
+  /** Whether `handle` is a live allocation of this arena; never throws. */
+  isLive(handle: Handle): boolean;
+}
+
+export interface PoolOptions {
+  readonly tag?: Tag;
+  /** When true, an exhausted pool adds a block of `initialCount` slots instead of returning null. */
+  readonly growable?: boolean;
+}
+
+export interface Pool extends Disposable {
+  readonly name: string;
+  readonly objectSize: number;
+  /** Total slots. */
+  readonly capacity: number;
+  /** Slots currently allocated. */
+  readonly inUse: number;
+  readonly peak: number;
+  readonly destroyed: boolean;
+
+  /** A free slot, or `null` when the pool is exhausted (and not growable). */
+  alloc(): Handle | null;
+  free(handle: Handle): void;
+  destroy(): void;
+  bytes(handle: Handle): Uint8Array;
+  addressOf(handle: Handle): number;
+  isLive(handle: Handle): boolean;
+}
+
+export interface ObjectPoolOptions<T> {
+  readonly tag?: Tag;
+  readonly growable?: boolean;
+  /** Called on an object when it is freed, before it can be handed out again. */
+  readonly reset?: (object: T) => void;
+  /** Bytes charged to the tag per object (JS objects have no measurable size); default 0. */
+  readonly bytesPerObject?: number;
+}
+
+export interface ObjectPool<T> extends Disposable {
+  readonly name: string;
+  readonly capacity: number;
+  readonly inUse: number;
+  readonly peak: number;
+  readonly destroyed: boolean;
+
+  alloc(): Handle | null;
+  /** The pooled object behind a live handle. */
+  get(handle: Handle): T;
+  free(handle: Handle): void;
+  destroy(): void;
+  isLive(handle: Handle): boolean;
+}
+
+export interface MemStats {
+  readonly currentBytes: number;
+  readonly peakBytes: number;
+  readonly totalAllocs: number;
+  readonly totalFrees: number;
+  /** Allocations live now. */
+  readonly allocCount: number;
+}
