@@ -1,6 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // The package imports itself by name (examples, bench) exactly as users do; tests run the sources.
+    alias: [
+      { find: /^eslint-plugin-arena\/runtime$/, replacement: here('./runtime/index.ts') },
+      { find: /^eslint-plugin-arena\/testing\/vitest$/, replacement: here('./runtime/testing/vitest.ts') },
+      { find: /^eslint-plugin-arena\/testing$/, replacement: here('./runtime/testing/index.ts') },
+      { find: /^eslint-plugin-arena$/, replacement: here('./src/index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
