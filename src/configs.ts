@@ -1,0 +1,60 @@
+import type { TSESLint } from '@typescript-eslint/utils';
+
+import type { ArenaRule } from './rules.js';
+
+type FlatConfig = TSESLint.FlatConfig.Config;
+type RuleEntry = TSESLint.FlatConfig.RuleEntry;
+
+/** The flat configs the plugin ships. Each one registers the plugin under the `arena` prefix. */
+export type ArenaConfigs = {
+  /** Every rule whose docs say `recommended: true`; lifetime bugs are errors, missing tags warnings. */
+  readonly recommended: FlatConfig;
+  /** Every rule as an error, with its strictest options (e.g. `require-alloc-tag` wants explicit tags). */
+  readonly strict: FlatConfig;
+  /**
+   * `recommended` plus `languageOptions.parserOptions.projectService: true`. A placeholder for the
+   * type-aware mode: today the rules are purely syntactic and ignore type information, so this config
+   * lints exactly like `recommended` (only slower, because the parser builds a TypeScript program).
+   * Opting in now means no config change once the rules start following handles by their types.
+   */
+  readonly 'recommended-type-checked': FlatConfig;
+};
+
+/** The plugin's namespace in configs: rules are referred to as `arena/<rule-name>`. */
+export const PLUGIN_PREFIX = 'arena';
+
+/**
+ * Severity in `recommended` when it is not `error`: a missing tag makes statistics vaguer but never
+ * corrupts memory, and `eslint --fix` adds the tags, so it is a warning.
+ */
+const RECOMMENDED_SEVERITY: Readonly<Record<string, 'warn' | 'error'>> = {
+  'require-alloc-tag': 'warn',
+};
+
+/** Options `strict` passes to rules that have a stricter setting than their default. */
+const STRICT_OPTIONS: Readonly<Record<string, readonly unknown[]>> = {
+  'require-alloc-tag': [{ infer: false, allowArenaDefault: false }],
+};
+
+/** Builds the three flat configs for `plugin`, whose rules are `rules`. */
+export function createConfigs(plugin: TSESLint.FlatConfig.Plugin, rules: Readonly<Record<string, ArenaRule>>): ArenaConfigs {
+  const recommendedRules: Record<string, RuleEntry> = {};
+  const strictRules: Record<string, RuleEntry> = {};
+  for (const [name, rule] of Object.entries(rules)) {
+    const id = `${PLUGIN_PREFIX}/${name}`;
+    if (rule.meta.docs?.recommended === true) recommendedRules[id] = RECOMMENDED_SEVERITY[name] ?? 'error';
+    const strictOptions = STRICT_OPTIONS[name];
+    strictRules[id] = strictOptions === undefined ? 'error' : ['error', ...strictOptions];
+  }
+  const plugins = { [PLUGIN_PREFIX]: plugin };
+  return {
+    recommended: { name: 'arena/recommended', plugins, rules: recommendedRules },
+    strict: { name: 'arena/strict', plugins, rules: strictRules },
+    'recommended-type-checked': {
+      name: 'arena/recommended-type-checked',
+      plugins,
+      languageOptions: { parserOptions: { projectService: true } },
+      rules: { ...recommendedRules },
+    },
+  };
+}
