@@ -1,9 +1,10 @@
-import type { TSESLint } from '@typescript-eslint/utils';
+import type { ESLint, Linter } from 'eslint';
 
 import type { ArenaRule } from './rules.js';
 
-type FlatConfig = TSESLint.FlatConfig.Config;
-type RuleEntry = TSESLint.FlatConfig.RuleEntry;
+// ESLint's own config types, so the configs drop into `defineConfig([...])` of a typed eslint.config.ts.
+type FlatConfig = Linter.Config;
+type RuleEntry = Linter.RuleEntry;
 
 /** The flat configs the plugin ships. Each one registers the plugin under the `arena` prefix. */
 export type ArenaConfigs = {
@@ -37,7 +38,7 @@ const STRICT_OPTIONS: Readonly<Record<string, readonly unknown[]>> = {
 };
 
 /** Builds the three flat configs for `plugin`, whose rules are `rules`. */
-export function createConfigs(plugin: TSESLint.FlatConfig.Plugin, rules: Readonly<Record<string, ArenaRule>>): ArenaConfigs {
+export function createConfigs(plugin: ESLint.Plugin, rules: Readonly<Record<string, ArenaRule>>): ArenaConfigs {
   const recommendedRules: Record<string, RuleEntry> = {};
   const strictRules: Record<string, RuleEntry> = {};
   for (const [name, rule] of Object.entries(rules)) {

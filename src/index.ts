@@ -3,8 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 
+import type { ESLint, Rule } from 'eslint';
+
 import { createConfigs, type ArenaConfigs } from './configs.js';
-import { rules, type ArenaRule } from './rules.js';
+import { rules } from './rules.js';
 
 export type { ArenaConfigs } from './configs.js';
 export type { ArenaRule } from './rules.js';
@@ -39,9 +41,9 @@ function readOwnManifest(): PackageManifest {
 }
 
 /** The plugin object ESLint loads: `plugins: { arena }`, or one of `arena.configs.*`. */
-export interface ArenaPlugin {
+export interface ArenaPlugin extends ESLint.Plugin {
   readonly meta: { readonly name: string; readonly version: string; readonly namespace: string };
-  readonly rules: Readonly<Record<string, ArenaRule>>;
+  readonly rules: Readonly<Record<string, Rule.RuleModule>>;
   readonly configs: ArenaConfigs;
 }
 
@@ -53,7 +55,10 @@ const manifest = readOwnManifest();
 const configs = {} as ArenaConfigs;
 const plugin: ArenaPlugin = {
   meta: { name: manifest.name, version: manifest.version, namespace: 'arena' },
-  rules,
+  // The rules are written against typescript-eslint's rule types, which describe the same objects as
+  // ESLint's but differ structurally (their RuleContext carries deprecated members). The plugin is
+  // typed with ESLint's own types so that a typed eslint.config.ts accepts it in `defineConfig`.
+  rules: rules as unknown as Readonly<Record<string, Rule.RuleModule>>,
   configs,
 };
 Object.assign(configs, createConfigs(plugin, rules));

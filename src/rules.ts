@@ -3,7 +3,7 @@ import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 import type { ArenaRuleDocs } from './create-rule.js';
 
 /** A rule of this plugin, with its options erased so that rules of different shapes share one map. */
-export type ArenaRule = RuleModule<string, readonly unknown[], ArenaRuleDocs>;
+export type ArenaRule = RuleModule<string, unknown[], ArenaRuleDocs>;
 
 /**
  * Every rule of the plugin, keyed by its name (users write `arena/<name>`). Configs, docs checks,

@@ -6,19 +6,24 @@ import { describe, expect, it } from 'vitest';
 
 import plugin from '../src/index.js';
 import { RULE_DOCS_BASE } from '../src/create-rule.js';
+import { rules } from '../src/rules.js';
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   name: string;
   version: string;
 };
 
-const ruleEntries = Object.entries(plugin.rules);
+const ruleEntries = Object.entries(rules);
 
 describe('plugin object', () => {
   it('names itself after package.json', () => {
     expect(plugin.meta.name).toBe(manifest.name);
     expect(plugin.meta.version).toBe(manifest.version);
     expect(plugin.meta.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('exposes the rule map', () => {
+    expect(plugin.rules).toBe(rules);
   });
 
   it.each(ruleEntries)('rule %s has complete metadata', (name, rule) => {
