@@ -1,0 +1,272 @@
+/**
+ * Code path queries over ESLint's code path analysis (ESLint 9/10 events).
+ *
+ * Usage: create one index per rule invocation, merge its listeners in FIRST, query later.
+ *
+ * ```ts
+ * const paths = new CodePathIndex();
+ * return mergeListeners(paths.listeners, {
+ *   'Program:exit'() {
+ *     paths.isReachableFrom(resetCall, use);                          // (a)
+ *     paths.isReachableFrom(resetCall, use, { avoiding: [reassign] }); // (a) with kill nodes
+ *     paths.everyPathPassesThrough(createCall, destroyCalls);         // (b)
+ *   },
+ * });
+ * ```
+ *
+ * Model: every indexed node gets one *point* per code path segment that is current when the node
+ * is evaluated, plus a global order number (traversal order = evaluation order inside a segment,
+ * because a segment is straight-line code). A node evaluated in a `finally` block can be in several
+ * segments at once (normal and abrupt completion paths), hence several points.
+ *
+ * Indexed nodes ({@link INDEXED_NODE_TYPES}) and when they count as evaluated:
+ * - `Identifier`, `ThisExpression`: on entry (a read or write of the name);
+ * - calls, `new`, `await`, `yield`, member accesses, assignments, updates, `VariableDeclarator`,
+ *   `return`, `throw`: on exit, i.e. after their operands. So in `free(h)` the read of `h` comes
+ *   before the call, and in `h = arena.bytes(h)` the read of `h` comes before the assignment.
+ * - functions: on exit, in the *enclosing* code path (a function expression is evaluated where
+ *   it appears; its body is its own code path).
+ * Querying a node of another type throws, so a missing index entry cannot silently answer "no".
+ *
+ * Queries only relate nodes of the same code path (function); nodes in different functions are
+ * never reachable from each other (the analysis is intra-procedural). Points in unreachable code
+ * are never reached and never start a path. Loops are followed (back edges are ordinary
+ * `nextSegments`), so a node earlier in a loop body is reachable from a later one.
+ *
+ * Call queries after both nodes were traversed and the function's code path has ended, e.g. in
+ * `Program:exit` or in your own `onCodePathEnd` (which runs after the index's when merged after it).
+ */
+
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+
+type CodePath = TSESLint.CodePath;
+type CodePathSegment = TSESLint.CodePathSegment;
+
+export interface CodePathPoint {
+  readonly codePath: CodePath;
+  readonly segment: CodePathSegment;
+  /** Global evaluation order; meaningful between points of the same segment. */
+  readonly order: number;
+}
+
+/** Node types that get points when the index's listeners run. */
+export const INDEXED_NODE_TYPES: ReadonlySet<string> = new Set([
+  'Identifier',
+  'ThisExpression',
+  'CallExpression',
+  'NewExpression',
+  'AwaitExpression',
+  'YieldExpression',
+  'MemberExpression',
+  'AssignmentExpression',
+  'UpdateExpression',
+  'VariableDeclarator',
+  'ReturnStatement',
+  'ThrowStatement',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'FunctionDeclaration',
+]);
+
+export interface ReachabilityOptions {
+  /** Paths through any of these nodes are cut at that node (kill set, e.g. a reassignment). */
+  readonly avoiding?: Iterable<TSESTree.Node>;
+}
+
+export type ExitKind = 'return' | 'throw';
+
+export interface PassThroughOptions {
+  /** Which function exits count (default both: falling off the end / `return`, and `throw`). */
+  readonly exits?: readonly ExitKind[];
+}
+
+interface Frame {
+  readonly codePath: CodePath;
+  readonly current: Set<CodePathSegment>;
+}
+
+type LooseListener = (...args: never[]) => void;
+
+/**
+ * Combines listener objects: for a key present in several, all run in argument order.
+ * Put the {@link CodePathIndex} listeners first so points exist when your listeners query.
+ */
+export function mergeListeners(...listenerObjects: readonly TSESLint.RuleListener[]): TSESLint.RuleListener {
+  const merged: Record<string, LooseListener[]> = {};
+  for (const listeners of listenerObjects) {
+    for (const [key, listener] of Object.entries(listeners)) {
+      if (typeof listener !== 'function') continue;
+      (merged[key] ??= []).push(listener as LooseListener);
+    }
+  }
+  const result: Record<string, LooseListener> = {};
+  for (const [key, list] of Object.entries(merged)) {
+    const [only] = list;
+    result[key] =
+      list.length === 1 && only
+        ? only
+        : (...args: never[]) => {
+            for (const listener of list) listener(...args);
+          };
+  }
+  return result as TSESLint.RuleListener;
+}
+
+const NO_POINTS: readonly CodePathPoint[] = [];
+
+export class CodePathIndex {
+  private readonly frames: Frame[] = [];
+  private readonly points = new Map<TSESTree.Node, CodePathPoint[]>();
+  private order = 0;
+
+  /** Listeners that build the index; merge them into the rule's listeners (first). */
+  readonly listeners: TSESLint.RuleListener;
+
+  constructor() {
+    const enter = (segment: CodePathSegment): void => {
+      this.frames[this.frames.length - 1]?.current.add(segment);
+    };
+    const leave = (segment: CodePathSegment): void => {
+      this.frames[this.frames.length - 1]?.current.delete(segment);
+    };
+    const record = (node: TSESTree.Node): void => this.record(node);
+    const listeners: Record<string, LooseListener> = {
+      onCodePathStart: ((codePath: CodePath) => {
+        this.frames.push({ codePath, current: new Set() });
+      }) as LooseListener,
+      onCodePathEnd: (() => {
+        this.frames.pop();
+      }) as LooseListener,
+      onCodePathSegmentStart: enter as LooseListener,
+      onCodePathSegmentEnd: leave as LooseListener,
+      onUnreachableCodePathSegmentStart: enter as LooseListener,
+      onUnreachableCodePathSegmentEnd: leave as LooseListener,
+      Identifier: record as LooseListener,
+      ThisExpression: record as LooseListener,
+    };
+    for (const type of INDEXED_NODE_TYPES) {
+      if (type === 'Identifier' || type === 'ThisExpression') continue;
+      listeners[`${type}:exit`] = record as LooseListener;
+    }
+    // A function node's exit fires while its own code path is still on the stack (the path ends
+    // right after the exit listeners), so it is recorded in the enclosing frame instead.
+    for (const type of ['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']) {
+      listeners[`${type}:exit`] = ((node: TSESTree.Node) => this.record(node, 1)) as LooseListener;
+    }
+    this.listeners = listeners as TSESLint.RuleListener;
+  }
+
+  private record(node: TSESTree.Node, framesUp = 0): void {
+    const frame = this.frames[this.frames.length - 1 - framesUp];
+    if (!frame) return;
+    const order = ++this.order;
+    const points: CodePathPoint[] = [];
+    for (const segment of frame.current) points.push({ codePath: frame.codePath, segment, order });
+    this.points.set(node, points);
+  }
+
+  /** The node's points (empty when it was in no segment, e.g. not yet traversed). */
+  pointsOf(node: TSESTree.Node): readonly CodePathPoint[] {
+    if (!INDEXED_NODE_TYPES.has(node.type)) {
+      throw new Error(`CodePathIndex: ${node.type} nodes are not indexed (indexed: ${[...INDEXED_NODE_TYPES].join(', ')})`);
+    }
+    return this.points.get(node) ?? NO_POINTS;
+  }
+
+  /** The code path (function) the node is evaluated in, or null if not traversed. */
+  codePathOf(node: TSESTree.Node): CodePath | null {
+    return this.pointsOf(node)[0]?.codePath ?? null;
+  }
+
+  /** Whether the node is evaluated on at least one reachable path. */
+  isReachable(node: TSESTree.Node): boolean {
+    return this.pointsOf(node).some((point) => point.segment.reachable);
+  }
+
+  /**
+   * (a) Whether some execution path evaluates `from` and later `to` (loops included; a node is
+   * reachable from itself only around a loop), without passing a node of `options.avoiding`.
+   */
+  isReachableFrom(from: TSESTree.Node, to: TSESTree.Node, options: ReachabilityOptions = {}): boolean {
+    const targets = groupBySegment(this.reachablePoints(to));
+    if (targets.size === 0) return false;
+    const kills = groupBySegment(this.killPoints(options.avoiding));
+    return this.search(from, kills, (segment, after, before) =>
+      (targets.get(segment) ?? []).some((order) => order > after && order < before),
+    );
+  }
+
+  /**
+   * (b) Whether every path from `from` to an exit of its function (end of body, `return`,
+   * `throw`) evaluates one of `through` after `from`. Vacuously true when `from` is unreachable
+   * or no exit is reachable (an endless loop). Nodes of `through` in other functions never count.
+   */
+  everyPathPassesThrough(
+    from: TSESTree.Node,
+    through: Iterable<TSESTree.Node>,
+    options: PassThroughOptions = {},
+  ): boolean {
+    const exits = new Set<ExitKind>(options.exits ?? ['return', 'throw']);
+    const kills = groupBySegment(this.killPoints(through));
+    const reachesCountedExit = (segment: CodePathSegment, codePath: CodePath): boolean => {
+      if (segment.nextSegments.length > 0) return false;
+      const thrown = codePath.thrownSegments.includes(segment);
+      return thrown ? exits.has('throw') : exits.has('return');
+    };
+    return !this.search(from, kills, (segment, _after, before, codePath) =>
+      before === Infinity && reachesCountedExit(segment, codePath),
+    );
+  }
+
+  /** `from`'s reachable points; the search walks forward from them, stopping at kill points. */
+  private search(
+    from: TSESTree.Node,
+    kills: ReadonlyMap<CodePathSegment, readonly number[]>,
+    found: (segment: CodePathSegment, after: number, before: number, codePath: CodePath) => boolean,
+  ): boolean {
+    const firstKill = (segment: CodePathSegment, after: number): number => {
+      let first = Infinity;
+      for (const order of kills.get(segment) ?? []) if (order > after && order < first) first = order;
+      return first;
+    };
+    const visited = new Set<CodePathSegment>();
+    const queue: Array<{ segment: CodePathSegment; codePath: CodePath }> = [];
+    for (const start of this.reachablePoints(from)) {
+      const before = firstKill(start.segment, start.order);
+      if (found(start.segment, start.order, before, start.codePath)) return true;
+      if (before === Infinity) {
+        for (const next of start.segment.nextSegments) queue.push({ segment: next, codePath: start.codePath });
+      }
+    }
+    // Segments entered from their beginning; the start segment may be re-entered around a loop.
+    while (queue.length > 0) {
+      const { segment, codePath } = queue.pop()!;
+      if (visited.has(segment) || !segment.reachable) continue;
+      visited.add(segment);
+      const before = firstKill(segment, -Infinity);
+      if (found(segment, -Infinity, before, codePath)) return true;
+      if (before === Infinity) for (const next of segment.nextSegments) queue.push({ segment: next, codePath });
+    }
+    return false;
+  }
+
+  private reachablePoints(node: TSESTree.Node): CodePathPoint[] {
+    return this.pointsOf(node).filter((point) => point.segment.reachable);
+  }
+
+  private killPoints(nodes: Iterable<TSESTree.Node> | undefined): CodePathPoint[] {
+    const result: CodePathPoint[] = [];
+    if (nodes) for (const node of nodes) result.push(...this.reachablePoints(node));
+    return result;
+  }
+}
+
+function groupBySegment(points: readonly CodePathPoint[]): Map<CodePathSegment, number[]> {
+  const grouped = new Map<CodePathSegment, number[]>();
+  for (const point of points) {
+    const orders = grouped.get(point.segment);
+    if (orders) orders.push(point.order);
+    else grouped.set(point.segment, [point.order]);
+  }
+  return grouped;
+}

@@ -1,0 +1,135 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { describe, expect, it } from 'vitest';
+import { CodePathIndex, mergeListeners } from '../../src/code-paths.js';
+import { probe } from './probe.js';
+
+/** Indexes `code`; calls named A, B, K1, S1... are looked up by callee name (the first such call). */
+function analyze(code: string): { index: CodePathIndex; call: (name: string) => TSESTree.CallExpression; calls: (name: string) => TSESTree.CallExpression[] } {
+  const index = new CodePathIndex();
+  const byName = new Map<string, TSESTree.CallExpression[]>();
+  probe(code, () =>
+    mergeListeners(index.listeners, {
+      CallExpression(node) {
+        if (node.callee.type !== 'Identifier') return;
+        const list = byName.get(node.callee.name) ?? [];
+        list.push(node);
+        byName.set(node.callee.name, list);
+      },
+    }),
+  );
+  const calls = (name: string): TSESTree.CallExpression[] => byName.get(name) ?? [];
+  const call = (name: string): TSESTree.CallExpression => {
+    const found = calls(name)[0];
+    if (!found) throw new Error(`no call ${name}() in the code`);
+    return found;
+  };
+  return { index, call, calls };
+}
+
+const reachable = (code: string, from = 'A', to = 'B', avoiding: string[] = []): boolean => {
+  const { index, call, calls } = analyze(code);
+  return index.isReachableFrom(call(from), call(to), { avoiding: avoiding.flatMap(calls) });
+};
+
+describe('CodePathIndex.isReachableFrom', () => {
+  it('follows straight-line order', () => {
+    expect(reachable('A(); B();')).toBe(true);
+    expect(reachable('B(); A();')).toBe(false);
+  });
+
+  it('does not cross exclusive branches', () => {
+    expect(reachable('if (c) A(); else B();')).toBe(false);
+    expect(reachable('if (c) A(); B();')).toBe(true);
+    expect(reachable('const x = c ? A() : B();')).toBe(false);
+    expect(reachable('switch (c) { case 1: A(); break; case 2: B(); }')).toBe(false);
+    expect(reachable('switch (c) { case 1: A(); case 2: B(); }')).toBe(true);
+  });
+
+  it('follows loop back edges, and the kill set cuts them', () => {
+    expect(reachable('while (c) { B(); A(); }')).toBe(true);
+    expect(reachable('for (let i = 0; i < 3; i++) { B(); if (c) continue; A(); }')).toBe(true);
+    expect(reachable('for (const x of xs) { K(); B(); A(); }', 'A', 'B', ['K'])).toBe(false);
+    expect(reachable('for (const x of xs) { if (c) K(); B(); A(); }', 'A', 'B', ['K'])).toBe(true);
+    expect(reachable('do { B(); A(); } while (c);')).toBe(true);
+    expect(reachable('while (c) { B(); A(); break; }')).toBe(false);
+    // A node reaches itself only around a loop.
+    expect(reachable('A();', 'A', 'A')).toBe(false);
+    expect(reachable('while (c) A();', 'A', 'A')).toBe(true);
+  });
+
+  it('a kill between the two nodes in straight-line code cuts the path', () => {
+    expect(reachable('A(); K(); B();', 'A', 'B', ['K'])).toBe(false);
+    expect(reachable('A(); B(); K();', 'A', 'B', ['K'])).toBe(true);
+    expect(reachable('A(); if (c) K(); B();', 'A', 'B', ['K'])).toBe(true);
+  });
+
+  it('treats unreachable code and other functions as never reached', () => {
+    expect(reachable('function f() { A(); return; B(); }')).toBe(false);
+    expect(reachable('A(); throw new Error(); B();')).toBe(false);
+    expect(reachable('A(); function f() { B(); }')).toBe(false);
+    expect(reachable('A(); const f = () => B(); f();')).toBe(false);
+  });
+
+  it('handles try/catch/finally and evaluates call arguments before the call', () => {
+    expect(reachable('try { A(); } finally { B(); }')).toBe(true);
+    expect(reachable('try { A(); } catch { B(); }')).toBe(true);
+    expect(reachable('try { B(); } catch { A(); }')).toBe(false);
+    expect(reachable('A(B());')).toBe(false);
+    expect(reachable('B(A());')).toBe(true);
+  });
+
+  it('records a function expression in the code path that evaluates it', () => {
+    const { index, call } = analyze('A(); const f = () => 1; B();');
+    let arrow: TSESTree.Node | undefined;
+    for (let node: TSESTree.Node | undefined = call('A'); node; node = node.parent) {
+      if (node.type === 'Program') {
+        const declaration = node.body[1];
+        if (declaration?.type === 'VariableDeclaration') arrow = declaration.declarations[0]?.init ?? undefined;
+      }
+    }
+    expect(arrow?.type).toBe('ArrowFunctionExpression');
+    expect(index.isReachableFrom(call('A'), arrow!)).toBe(true);
+    expect(index.isReachableFrom(arrow!, call('B'))).toBe(true);
+    expect(index.codePathOf(arrow!)).toBe(index.codePathOf(call('A')));
+  });
+
+  it('refuses to answer for node types it does not index', () => {
+    const { index, call } = analyze('A();');
+    expect(() => index.pointsOf(call('A').parent)).toThrow(/ExpressionStatement nodes are not indexed/);
+  });
+});
+
+describe('CodePathIndex.everyPathPassesThrough', () => {
+  const passes = (code: string, through: string[] = ['S'], exits?: Array<'return' | 'throw'>): boolean => {
+    const { index, call, calls } = analyze(code);
+    return index.everyPathPassesThrough(call('A'), through.flatMap(calls), exits ? { exits } : {});
+  };
+
+  it('is true when every exit is preceded by one of the nodes', () => {
+    expect(passes('A(); S();')).toBe(true);
+    expect(passes('function f() { A(); if (c) { S(); return 1; } S(); return 2; }')).toBe(true);
+    expect(passes('A(); if (c) S(); else T();', ['S', 'T'])).toBe(true);
+    expect(passes('A(); try { f(); } finally { S(); }')).toBe(true);
+  });
+
+  it('is false when one path skips them', () => {
+    expect(passes('A();')).toBe(false);
+    expect(passes('S(); A();')).toBe(false);
+    expect(passes('function f() { A(); if (c) return; S(); }')).toBe(false);
+    expect(passes('A(); if (c) S();')).toBe(false);
+    expect(passes('A(); function g() { S(); }')).toBe(false);
+  });
+
+  it('considers throw statements and exceptions inside try as exits', () => {
+    expect(passes('function f() { A(); if (c) throw new Error(); S(); }')).toBe(false);
+    expect(passes('function f() { A(); if (c) throw new Error(); S(); }', ['S'], ['return'])).toBe(true);
+    expect(passes('function f() { A(); try { g(); S(); } catch { return; } }')).toBe(false);
+  });
+
+  it('follows loops and is vacuously true without a reachable exit', () => {
+    expect(passes('A(); while (c) { S(); }')).toBe(false);
+    expect(passes('A(); do { S(); } while (c);')).toBe(true);
+    expect(passes('function f() { A(); while (true) { g(); } }')).toBe(true);
+    expect(passes('function f() { return; A(); }')).toBe(true);
+  });
+});
