@@ -1,0 +1,861 @@
+// A reference model of the runtime for property tests: an interpreter runs one generated program
+// against the real runtime and against plain bookkeeping side by side, and after every step checks
+// that the two agree (liveness, error codes, addresses, contents, counters, tag stats).
+//
+// The model deliberately knows little about layout: it does not predict addresses or padding, only
+// what must hold for any correct allocator (no overlap, alignment, bounds, what was written reads back).
+
+import type { Arena, ArenaErrorCode, Handle, MemStats, ObjectPool, Pool, Tag } from '../../runtime/types.js';
+
+/** The parts of `eslint-plugin-arena/runtime` the interpreter drives. */
+export interface RuntimeUnderTest {
+  createArena(initialSize: number, name: string, options?: { tag?: Tag; maxBytes?: number }): Arena;
+  createPool(objectSize: number, initialCount: number, name: string, options?: { tag?: Tag; growable?: boolean }): Pool;
+  createObjectPool<T>(
+    factory: () => T,
+    initialCount: number,
+    name: string,
+    options?: { tag?: Tag; growable?: boolean; reset?: (object: T) => void; bytesPerObject?: number },
+  ): ObjectPool<T>;
+  allocTagged(size: number, tag: Tag): Handle;
+  freeTagged(handle: Handle, tag: Tag): void;
+  getStats(tag: Tag): MemStats;
+  readonly ArenaError: abstract new (...args: never[]) => Error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Programs
+
+/** Indexes are taken modulo the number of candidates, so any generated program is runnable. */
+export type Op =
+  | { readonly op: 'createArena'; readonly initialSize: number; readonly maxBytes: number | null; readonly tag: number }
+  | { readonly op: 'alloc'; readonly arena: number; readonly size: number; readonly tag: number | null }
+  | { readonly op: 'allocAligned'; readonly arena: number; readonly size: number; readonly align: number; readonly tag: number | null }
+  | { readonly op: 'allocInvalidSize'; readonly arena: number; readonly size: number }
+  | { readonly op: 'allocInvalidAlign'; readonly arena: number; readonly align: number }
+  | { readonly op: 'reset'; readonly arena: number }
+  | { readonly op: 'destroyArena'; readonly arena: number }
+  | { readonly op: 'createPool'; readonly objectSize: number; readonly count: number; readonly growable: boolean; readonly tag: number }
+  | { readonly op: 'poolAlloc'; readonly pool: number }
+  | { readonly op: 'free'; readonly handle: number }
+  | { readonly op: 'destroyPool'; readonly pool: number }
+  | { readonly op: 'createObjectPool'; readonly count: number; readonly growable: boolean; readonly tag: number; readonly bytesPerObject: number }
+  | { readonly op: 'objectAlloc'; readonly objectPool: number }
+  | { readonly op: 'objectFree'; readonly handle: number }
+  | { readonly op: 'destroyObjectPool'; readonly objectPool: number }
+  | { readonly op: 'allocTagged'; readonly size: number; readonly tag: number }
+  | { readonly op: 'freeTagged'; readonly handle: number }
+  | { readonly op: 'write'; readonly handle: number; readonly seed: number }
+  | { readonly op: 'read'; readonly handle: number }
+  | { readonly op: 'readViaOther'; readonly handle: number; readonly owner: number };
+
+/** Interpreter settings a property fixes for all its programs. */
+export interface ModelSettings {
+  /** Tags private to the property file, so their stats move only with the program. */
+  readonly tags: readonly Tag[];
+  /** Bytes an arena allocation charges to its tag. */
+  readonly arenaChargedBytes: (size: number) => number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model state
+
+type Kind = 'arena' | 'pool' | 'objectPool' | 'tagged';
+
+interface ModelOwner {
+  readonly kind: Exclude<Kind, 'tagged'>;
+  readonly label: string;
+  destroyed: boolean;
+}
+
+interface ModelArena extends ModelOwner {
+  readonly kind: 'arena';
+  readonly real: Arena;
+  readonly initialSize: number;
+  readonly maxBytes: number | null;
+  readonly defaultTag: Tag;
+  /** Bytes requested since the last reset: a lower bound for `used`. */
+  requestedSinceReset: number;
+  generation: number;
+  peak: number;
+  capacity: number;
+}
+
+interface ModelPool extends ModelOwner {
+  readonly kind: 'pool';
+  readonly real: Pool;
+  readonly objectSize: number;
+  readonly initialCount: number;
+  readonly growable: boolean;
+  readonly tag: Tag;
+  capacity: number;
+  inUse: number;
+  peak: number;
+  /** Address of the slot freed most recently, while no alloc has happened since. */
+  lastFreedAddress: number | null;
+}
+
+interface PooledObject {
+  readonly id: number;
+  value: number;
+  resets: number;
+}
+
+interface ModelObjectPool extends ModelOwner {
+  readonly kind: 'objectPool';
+  readonly real: ObjectPool<PooledObject>;
+  readonly initialCount: number;
+  readonly growable: boolean;
+  readonly tag: Tag;
+  readonly bytesPerObject: number;
+  /** Every object the factory made, in creation order. */
+  readonly made: PooledObject[];
+  capacity: number;
+  inUse: number;
+  peak: number;
+  lastFreedObject: PooledObject | null;
+}
+
+type AnyOwner = ModelArena | ModelPool | ModelObjectPool;
+
+type HandleState = 'live' | 'reset' | 'freed';
+
+interface ModelHandle {
+  readonly label: string;
+  readonly kind: Kind;
+  readonly real: Handle;
+  /** Undefined for tagged allocations, which have no owner object. */
+  readonly owner: AnyOwner | undefined;
+  readonly size: number;
+  readonly align: number;
+  readonly tag: Tag;
+  state: HandleState;
+  /** Seed of the last pattern written, or null when the contents are unspecified. */
+  written: number | null;
+  /** Pooled object identity behind an object-pool handle. */
+  readonly object: PooledObject | undefined;
+}
+
+interface TagTotals {
+  current: number;
+  peak: number;
+  allocs: number;
+  frees: number;
+  live: number;
+}
+
+/** Raised when the runtime disagrees with the model; the message carries the whole trace. */
+export class ModelMismatch extends Error {
+  override readonly name = 'ModelMismatch';
+}
+
+const pattern = (seed: number, index: number): number => (seed + index * 31 + (index >> 3)) & 0xff;
+
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return `${error.constructor.name}${typeof code === 'string' ? `(${code})` : ''}: ${error.message.split('\n')[0]}`;
+  }
+  return `non-error ${String(error)}`;
+}
+
+/**
+ * Runs `program` against the runtime and the model. Throws `ModelMismatch` describing the first
+ * disagreement, preceded by the trace of the steps that led to it.
+ */
+export function runProgram(runtime: RuntimeUnderTest, settings: ModelSettings, program: readonly Op[]): void {
+  const interpreter = new Interpreter(runtime, settings);
+  try {
+    interpreter.start();
+    for (const [index, op] of program.entries()) interpreter.step(index, op);
+    interpreter.finish();
+  } finally {
+    interpreter.cleanUp();
+  }
+}
+
+class Interpreter {
+  private readonly arenas: ModelArena[] = [];
+  private readonly pools: ModelPool[] = [];
+  private readonly objectPools: ModelObjectPool[] = [];
+  private readonly handles: ModelHandle[] = [];
+  private readonly trace: string[] = [];
+  private readonly baseline = new Map<Tag, MemStats>();
+  private readonly totals = new Map<Tag, TagTotals>();
+  private nextObjectId = 0;
+
+  constructor(
+    private readonly runtime: RuntimeUnderTest,
+    private readonly settings: ModelSettings,
+  ) {}
+
+  start(): void {
+    for (const tag of this.settings.tags) {
+      const stats = this.runtime.getStats(tag);
+      this.baseline.set(tag, { ...stats });
+      this.totals.set(tag, { current: 0, peak: 0, allocs: 0, frees: 0, live: 0 });
+      this.expect(stats.currentBytes === 0 && stats.allocCount === 0, `tag ${tag} starts a program with nothing live`, stats);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // failure reporting
+
+  private fail(message: string, detail?: unknown): never {
+    const extra = detail === undefined ? '' : `\n    got: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`;
+    throw new ModelMismatch(`${message}${extra}\n  trace:\n${this.trace.map((line) => `    ${line}`).join('\n')}`);
+  }
+
+  private expect(condition: boolean, message: string, detail?: unknown): void {
+    if (!condition) this.fail(message, detail);
+  }
+
+  private log(line: string): void {
+    this.trace.push(line);
+  }
+
+  /** Calls `action`, which must throw an error with `code`. */
+  private expectCode(code: ArenaErrorCode, what: string, action: () => unknown): void {
+    let result: unknown;
+    try {
+      result = action();
+    } catch (error) {
+      const actual = (error as { code?: unknown } | null)?.code;
+      if (actual !== code) this.fail(`${what} should throw ${code}`, describeThrown(error));
+      if (!(error instanceof this.runtime.ArenaError)) this.fail(`${what} should throw an ArenaError`, describeThrown(error));
+      return;
+    }
+    this.fail(`${what} should throw ${code} but returned`, String(result));
+  }
+
+  /** Calls `action`, which must not throw. */
+  private attempt<T>(what: string, action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      return this.fail(`${what} threw unexpectedly`, describeThrown(error));
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // stats bookkeeping
+
+  private tagAt(index: number | null, fallback: Tag): Tag {
+    if (index === null) return fallback;
+    const tag = this.settings.tags[index % this.settings.tags.length];
+    if (tag === undefined) throw new Error('ModelSettings.tags must not be empty');
+    return tag;
+  }
+
+  private charge(tag: Tag, bytes: number): void {
+    const totals = this.totals.get(tag);
+    if (!totals) return;
+    totals.current += bytes;
+    totals.peak = Math.max(totals.peak, totals.current);
+    totals.allocs += 1;
+    totals.live += 1;
+  }
+
+  private release(tag: Tag, bytes: number): void {
+    const totals = this.totals.get(tag);
+    if (!totals) return;
+    totals.current -= bytes;
+    totals.frees += 1;
+    totals.live -= 1;
+  }
+
+  private chargedBytes(handle: ModelHandle): number {
+    switch (handle.kind) {
+      case 'arena':
+        return this.settings.arenaChargedBytes(handle.size);
+      case 'objectPool':
+        return (handle.owner as ModelObjectPool).bytesPerObject;
+      default:
+        return handle.size;
+    }
+  }
+
+  private retire(handle: ModelHandle, state: Exclude<HandleState, 'live'>): void {
+    handle.state = state;
+    this.release(handle.tag, this.chargedBytes(handle));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // resolving indexes
+
+  private pick<T>(list: readonly T[], index: number): T | undefined {
+    return list.length === 0 ? undefined : list[index % list.length];
+  }
+
+  private addHandle(fields: Omit<ModelHandle, 'label' | 'state' | 'written'>): ModelHandle {
+    const handle: ModelHandle = { ...fields, label: `h${this.handles.length}`, state: 'live', written: null };
+    this.handles.push(handle);
+    this.charge(handle.tag, this.chargedBytes(handle));
+    return handle;
+  }
+
+  private createArena(initialSize: number, maxBytes: number | null, tag: Tag): ModelArena {
+    const label = `a${this.arenas.length}`;
+    const options = maxBytes === null ? { tag } : { tag, maxBytes };
+    const real = this.attempt(`createArena(${initialSize}, ${label})`, () => this.runtime.createArena(initialSize, label, options));
+    const arena: ModelArena = {
+      kind: 'arena', label, real, initialSize, maxBytes, defaultTag: tag, destroyed: false,
+      requestedSinceReset: 0, generation: real.generation, peak: 0, capacity: real.capacity,
+    };
+    this.expect(real.name === label, `${label}.name`, real.name);
+    this.expect(real.used === 0 && real.peak === 0 && real.overflow === 0, `${label} starts empty`, { used: real.used, peak: real.peak, overflow: real.overflow });
+    this.expect(real.capacity >= initialSize, `${label}.capacity >= initialSize ${initialSize}`, real.capacity);
+    this.arenas.push(arena);
+    this.log(`${label} = createArena(${initialSize}, { tag: ${tag}${maxBytes === null ? '' : `, maxBytes: ${maxBytes}`} })`);
+    return arena;
+  }
+
+  private createPool(objectSize: number, count: number, growable: boolean, tag: Tag): ModelPool {
+    const label = `p${this.pools.length}`;
+    const real = this.attempt(`createPool(${objectSize}, ${count})`, () => this.runtime.createPool(objectSize, count, label, { tag, growable }));
+    const pool: ModelPool = {
+      kind: 'pool', label, real, objectSize, initialCount: count, growable, tag, destroyed: false,
+      capacity: count, inUse: 0, peak: 0, lastFreedAddress: null,
+    };
+    this.pools.push(pool);
+    this.log(`${label} = createPool(${objectSize}, ${count}, { tag: ${tag}, growable: ${growable} })`);
+    return pool;
+  }
+
+  private createObjectPool(count: number, growable: boolean, tag: Tag, bytesPerObject: number): ModelObjectPool {
+    const label = `o${this.objectPools.length}`;
+    const made: PooledObject[] = [];
+    const real = this.attempt(`createObjectPool(${count})`, () =>
+      this.runtime.createObjectPool<PooledObject>(
+        () => {
+          const object = { id: this.nextObjectId++, value: 0, resets: 0 };
+          made.push(object);
+          return object;
+        },
+        count,
+        label,
+        {
+          tag,
+          growable,
+          bytesPerObject,
+          reset: (object) => {
+            object.value = 0;
+            object.resets += 1;
+          },
+        },
+      ),
+    );
+    const pool: ModelObjectPool = {
+      kind: 'objectPool', label, real, initialCount: count, growable, tag, bytesPerObject, made, destroyed: false,
+      capacity: count, inUse: 0, peak: 0, lastFreedObject: null,
+    };
+    this.objectPools.push(pool);
+    this.log(`${label} = createObjectPool(${count}, { tag: ${tag}, growable: ${growable}, bytesPerObject: ${bytesPerObject} })`);
+    return pool;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // steps
+
+  step(index: number, op: Op): void {
+    const at = `#${index}`;
+    switch (op.op) {
+      case 'createArena':
+        this.createArena(op.initialSize, op.maxBytes, this.tagAt(op.tag, this.settings.tags[0] as Tag));
+        break;
+      case 'alloc':
+      case 'allocAligned': {
+        const arena = this.pick(this.arenas, op.arena);
+        if (!arena) return this.log(`${at} ${op.op}: no arena, skipped`);
+        this.arenaAlloc(at, arena, op.size, op.op === 'allocAligned' ? op.align : null, op.tag);
+        break;
+      }
+      case 'allocInvalidSize': {
+        const arena = this.pick(this.arenas, op.arena);
+        if (!arena) return;
+        const expected: ArenaErrorCode = arena.destroyed ? 'ERR_ARENA_DESTROYED' : 'ERR_INVALID_SIZE';
+        this.log(`${at} ${arena.label}.alloc(${op.size}) -> expect ${expected}`);
+        this.expectCode(expected, `${arena.label}.alloc(${op.size})`, () => arena.real.alloc(op.size));
+        this.expectCode(expected, `${arena.label}.allocAligned(${op.size}, 8)`, () => arena.real.allocAligned(op.size, 8));
+        break;
+      }
+      case 'allocInvalidAlign': {
+        const arena = this.pick(this.arenas, op.arena);
+        if (!arena) return;
+        const expected: ArenaErrorCode = arena.destroyed ? 'ERR_ARENA_DESTROYED' : 'ERR_INVALID_ALIGNMENT';
+        this.log(`${at} ${arena.label}.allocAligned(8, ${op.align}) -> expect ${expected}`);
+        this.expectCode(expected, `${arena.label}.allocAligned(8, ${op.align})`, () => arena.real.allocAligned(8, op.align));
+        break;
+      }
+      case 'reset': {
+        const arena = this.pick(this.arenas, op.arena);
+        if (!arena) return;
+        if (arena.destroyed) {
+          this.log(`${at} ${arena.label}.reset() on destroyed arena -> expect ERR_ARENA_DESTROYED`);
+          this.expectCode('ERR_ARENA_DESTROYED', `${arena.label}.reset() after destroy`, () => arena.real.reset());
+          break;
+        }
+        const before = arena.real.generation;
+        this.attempt(`${arena.label}.reset()`, () => arena.real.reset());
+        this.log(`${at} ${arena.label}.reset()`);
+        this.expect(arena.real.generation > before, `${arena.label}.generation grows on reset`, { before, after: arena.real.generation });
+        this.expect(arena.real.used === 0, `${arena.label}.used is 0 after reset`, arena.real.used);
+        this.expect(arena.real.capacity >= arena.initialSize, `${arena.label} keeps at least its initial capacity across reset`, arena.real.capacity);
+        arena.generation = arena.real.generation;
+        arena.requestedSinceReset = 0;
+        for (const handle of this.handles) if (handle.owner === arena && handle.state === 'live') this.retire(handle, 'reset');
+        break;
+      }
+      case 'destroyArena': {
+        const arena = this.pick(this.arenas, op.arena);
+        if (!arena || arena.destroyed) return;
+        this.attempt(`${arena.label}.destroy()`, () => arena.real.destroy());
+        this.log(`${at} ${arena.label}.destroy()`);
+        this.expect(arena.real.destroyed, `${arena.label}.destroyed after destroy()`);
+        arena.destroyed = true;
+        for (const handle of this.handles) if (handle.owner === arena && handle.state === 'live') this.retire(handle, 'reset');
+        this.expectCode('ERR_ARENA_DESTROYED', `${arena.label}.alloc(8) after destroy`, () => arena.real.alloc(8));
+        break;
+      }
+      case 'createPool':
+        this.createPool(op.objectSize, op.count, op.growable, this.tagAt(op.tag, this.settings.tags[0] as Tag));
+        break;
+      case 'poolAlloc': {
+        const pool = this.pick(this.pools, op.pool);
+        if (!pool) return;
+        this.poolAlloc(at, pool);
+        break;
+      }
+      case 'destroyPool': {
+        const pool = this.pick(this.pools, op.pool);
+        if (!pool || pool.destroyed) return;
+        this.attempt(`${pool.label}.destroy()`, () => pool.real.destroy());
+        this.log(`${at} ${pool.label}.destroy()`);
+        this.expect(pool.real.destroyed, `${pool.label}.destroyed after destroy()`);
+        pool.destroyed = true;
+        for (const handle of this.handles) if (handle.owner === pool && handle.state === 'live') this.retire(handle, 'freed');
+        this.expectCode('ERR_ARENA_DESTROYED', `${pool.label}.alloc() after destroy`, () => pool.real.alloc());
+        break;
+      }
+      case 'createObjectPool':
+        this.createObjectPool(op.count, op.growable, this.tagAt(op.tag, this.settings.tags[0] as Tag), op.bytesPerObject);
+        break;
+      case 'objectAlloc': {
+        const pool = this.pick(this.objectPools, op.objectPool);
+        if (!pool) return;
+        this.objectAlloc(at, pool);
+        break;
+      }
+      case 'destroyObjectPool': {
+        const pool = this.pick(this.objectPools, op.objectPool);
+        if (!pool || pool.destroyed) return;
+        this.attempt(`${pool.label}.destroy()`, () => pool.real.destroy());
+        this.log(`${at} ${pool.label}.destroy()`);
+        this.expect(pool.real.destroyed, `${pool.label}.destroyed after destroy()`);
+        pool.destroyed = true;
+        for (const handle of this.handles) if (handle.owner === pool && handle.state === 'live') this.retire(handle, 'freed');
+        this.expectCode('ERR_ARENA_DESTROYED', `${pool.label}.alloc() after destroy`, () => pool.real.alloc());
+        break;
+      }
+      case 'free':
+      case 'objectFree': {
+        const kind = op.op === 'free' ? 'pool' : 'objectPool';
+        const handle = this.pick(this.handles.filter((candidate) => candidate.kind === kind), op.handle);
+        if (!handle) return;
+        this.free(at, handle);
+        break;
+      }
+      case 'allocTagged': {
+        const tag = this.tagAt(op.tag, this.settings.tags[0] as Tag);
+        const real = this.attempt(`allocTagged(${op.size}, ${tag})`, () => this.runtime.allocTagged(op.size, tag));
+        const handle = this.addHandle({ kind: 'tagged', real, owner: undefined, size: op.size, align: 1, tag, object: undefined });
+        this.log(`${at} ${handle.label} = allocTagged(${op.size}, ${tag}) -> ${real}`);
+        break;
+      }
+      case 'freeTagged': {
+        const handle = this.pick(this.handles.filter((candidate) => candidate.kind === 'tagged'), op.handle);
+        if (!handle) return;
+        if (handle.state === 'live') {
+          this.attempt(`freeTagged(${handle.label})`, () => this.runtime.freeTagged(handle.real, handle.tag));
+          this.retire(handle, 'freed');
+          this.log(`${at} freeTagged(${handle.label}, ${handle.tag})`);
+        } else {
+          this.log(`${at} freeTagged(${handle.label}) again -> expect ERR_DOUBLE_FREE`);
+          this.expectCode('ERR_DOUBLE_FREE', `second freeTagged(${handle.label})`, () => this.runtime.freeTagged(handle.real, handle.tag));
+        }
+        break;
+      }
+      case 'write': {
+        const handle = this.pick(this.handles.filter((candidate) => candidate.kind === 'arena' || candidate.kind === 'pool'), op.handle);
+        if (!handle) return;
+        this.write(at, handle, op.seed);
+        break;
+      }
+      case 'read': {
+        const handle = this.pick(this.handles, op.handle);
+        if (!handle) return;
+        this.log(`${at} read ${handle.label} (${handle.state}${handle.owner?.destroyed ? ', owner destroyed' : ''})`);
+        this.checkAccess(handle);
+        break;
+      }
+      case 'readViaOther': {
+        const handle = this.pick(this.handles.filter((candidate) => candidate.owner !== undefined), op.handle);
+        const owners: AnyOwner[] = [...this.arenas, ...this.pools, ...this.objectPools];
+        const other = this.pick(owners.filter((owner) => owner !== handle?.owner), op.owner);
+        if (!handle || !other) return;
+        this.log(`${at} read ${handle.label} (of ${handle.owner?.label}) through ${other.label}`);
+        this.checkForeign(handle, other);
+        break;
+      }
+    }
+    this.checkInvariants();
+  }
+
+  private arenaAlloc(at: string, arena: ModelArena, size: number, align: number | null, tagIndex: number | null): void {
+    const tag = this.tagAt(tagIndex, arena.defaultTag);
+    const call = `${arena.label}.${align === null ? `alloc(${size}` : `allocAligned(${size}, ${align}`}${tagIndex === null ? '' : `, ${tag}`})`;
+    const run = (): Handle => {
+      if (align === null) return tagIndex === null ? arena.real.alloc(size) : arena.real.alloc(size, tag);
+      return tagIndex === null ? arena.real.allocAligned(size, align) : arena.real.allocAligned(size, align, tag);
+    };
+    if (arena.destroyed) {
+      this.log(`${at} ${call} on destroyed arena -> expect ERR_ARENA_DESTROYED`);
+      this.expectCode('ERR_ARENA_DESTROYED', `${call} after destroy`, run);
+      return;
+    }
+    const usedBefore = arena.real.used;
+    const capacityBefore = arena.real.capacity;
+    if (arena.maxBytes !== null) {
+      // Whatever the chunk policy, a request that fits in the remaining budget with room for its
+      // padding must succeed; a refused one must leave the arena as it was.
+      const worstCase = size + (align ?? 8) - 1;
+      let handle: Handle;
+      try {
+        handle = run();
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        this.log(`${at} ${call} -> ${describeThrown(error)}`);
+        this.expect(code === 'ERR_OUT_OF_MEMORY', `${call} may only fail with ERR_OUT_OF_MEMORY`, describeThrown(error));
+        this.expect(worstCase > arena.maxBytes - capacityBefore, `${call} refused although ${arena.maxBytes - capacityBefore} budget bytes remain`, { capacity: capacityBefore, used: usedBefore });
+        this.expect(arena.real.used === usedBefore && arena.real.capacity === capacityBefore, `a refused ${call} leaves used/capacity unchanged`, { used: arena.real.used, capacity: arena.real.capacity });
+        return;
+      }
+      this.recordArenaAlloc(at, arena, call, handle, size, align, tag, usedBefore);
+      return;
+    }
+    const handle = this.attempt(call, run);
+    this.recordArenaAlloc(at, arena, call, handle, size, align, tag, usedBefore);
+  }
+
+  private recordArenaAlloc(at: string, arena: ModelArena, call: string, real: Handle, size: number, align: number | null, tag: Tag, usedBefore: number): void {
+    const handle = this.addHandle({ kind: 'arena', real, owner: arena, size, align: align ?? 1, tag, object: undefined });
+    const address = arena.real.addressOf(real);
+    this.log(`${at} ${handle.label} = ${call} -> address ${address}, used ${arena.real.used}, capacity ${arena.real.capacity}`);
+    this.expect(typeof real === 'number', `${call} returns a number handle`, typeof real);
+    arena.requestedSinceReset += size;
+    this.expect(arena.real.used >= usedBefore + size, `${call} advances used by at least ${size}`, { before: usedBefore, after: arena.real.used });
+    if (size > arena.initialSize) this.expect(arena.real.overflow >= 1, `${call} larger than the first chunk chains an overflow chunk`, arena.real.overflow);
+  }
+
+  private poolAlloc(at: string, pool: ModelPool): void {
+    if (pool.destroyed) {
+      this.log(`${at} ${pool.label}.alloc() on destroyed pool -> expect ERR_ARENA_DESTROYED`);
+      this.expectCode('ERR_ARENA_DESTROYED', `${pool.label}.alloc() after destroy`, () => pool.real.alloc());
+      return;
+    }
+    const real = this.attempt(`${pool.label}.alloc()`, () => pool.real.alloc());
+    if (pool.inUse === pool.capacity && !pool.growable) {
+      this.log(`${at} ${pool.label}.alloc() -> ${real} (exhausted)`);
+      this.expect(real === null, `${pool.label}.alloc() returns null when all ${pool.capacity} slots are in use`, String(real));
+      return;
+    }
+    if (real === null) return this.fail(`${pool.label}.alloc() returned null with ${pool.inUse}/${pool.capacity} in use${pool.growable ? ' (growable)' : ''}`);
+    if (pool.inUse === pool.capacity) pool.capacity += pool.initialCount;
+    pool.inUse += 1;
+    pool.peak = Math.max(pool.peak, pool.inUse);
+    const handle = this.addHandle({ kind: 'pool', real, owner: pool, size: pool.objectSize, align: 1, tag: pool.tag, object: undefined });
+    const address = pool.real.addressOf(real);
+    this.log(`${at} ${handle.label} = ${pool.label}.alloc() -> address ${address}`);
+    if (pool.lastFreedAddress !== null) {
+      this.expect(address === pool.lastFreedAddress, `${pool.label}.alloc() right after free hands back the freed slot at ${pool.lastFreedAddress}`, address);
+    }
+    pool.lastFreedAddress = null;
+  }
+
+  private objectAlloc(at: string, pool: ModelObjectPool): void {
+    if (pool.destroyed) {
+      this.log(`${at} ${pool.label}.alloc() on destroyed object pool -> expect ERR_ARENA_DESTROYED`);
+      this.expectCode('ERR_ARENA_DESTROYED', `${pool.label}.alloc() after destroy`, () => pool.real.alloc());
+      return;
+    }
+    const real = this.attempt(`${pool.label}.alloc()`, () => pool.real.alloc());
+    if (pool.inUse === pool.capacity && !pool.growable) {
+      this.log(`${at} ${pool.label}.alloc() -> ${real} (exhausted)`);
+      this.expect(real === null, `${pool.label}.alloc() returns null when all ${pool.capacity} objects are in use`, String(real));
+      return;
+    }
+    if (real === null) return this.fail(`${pool.label}.alloc() returned null with ${pool.inUse}/${pool.capacity} in use`);
+    if (pool.inUse === pool.capacity) pool.capacity += pool.initialCount;
+    pool.inUse += 1;
+    pool.peak = Math.max(pool.peak, pool.inUse);
+    const object = this.attempt(`${pool.label}.get(new handle)`, () => pool.real.get(real));
+    this.expect(pool.made.includes(object), `${pool.label}.get() returns an object its factory made`);
+    const handle = this.addHandle({ kind: 'objectPool', real, owner: pool, size: 0, align: 1, tag: pool.tag, object });
+    this.log(`${at} ${handle.label} = ${pool.label}.alloc() -> object #${object.id}`);
+    this.expect(object.value === 0, `${pool.label} hands out object #${object.id} in its reset state`, object.value);
+    if (pool.lastFreedObject !== null) {
+      this.expect(object === pool.lastFreedObject, `${pool.label}.alloc() right after free hands back object #${pool.lastFreedObject.id}`, `#${object.id}`);
+    }
+    pool.lastFreedObject = null;
+    // Marks the object as in use so that a second live handle to it would show up.
+    object.value = Number(handle.label.slice(1)) + 1;
+  }
+
+  private free(at: string, handle: ModelHandle): void {
+    const owner = handle.owner as ModelPool | ModelObjectPool;
+    const run = (): void => owner.real.free(handle.real);
+    if (owner.destroyed) {
+      this.log(`${at} ${owner.label}.free(${handle.label}) on destroyed pool -> expect ERR_ARENA_DESTROYED`);
+      this.expectCode('ERR_ARENA_DESTROYED', `${owner.label}.free(${handle.label}) after destroy`, run);
+      return;
+    }
+    if (handle.state !== 'live') {
+      this.log(`${at} ${owner.label}.free(${handle.label}) again -> expect ERR_DOUBLE_FREE`);
+      this.expectCode('ERR_DOUBLE_FREE', `second ${owner.label}.free(${handle.label})`, run);
+      return;
+    }
+    const address = owner.kind === 'pool' ? owner.real.addressOf(handle.real) : null;
+    this.attempt(`${owner.label}.free(${handle.label})`, run);
+    this.log(`${at} ${owner.label}.free(${handle.label})`);
+    this.retire(handle, 'freed');
+    handle.written = null;
+    owner.inUse -= 1;
+    if (owner.kind === 'pool') owner.lastFreedAddress = address;
+    else {
+      const object = handle.object as PooledObject;
+      this.expect(object.value === 0, `${owner.label}.free() runs the reset callback on object #${object.id}`, object.value);
+      owner.lastFreedObject = object;
+    }
+  }
+
+  private write(at: string, handle: ModelHandle, seed: number): void {
+    const owner = handle.owner as ModelArena | ModelPool;
+    if (handle.state !== 'live' || owner.destroyed) {
+      this.log(`${at} write ${handle.label} (stale) -> expect ${this.staleCode(handle)}`);
+      this.expectCode(this.staleCode(handle), `${owner.label}.bytes(${handle.label}) for a write`, () => owner.real.bytes(handle.real));
+      return;
+    }
+    const view = this.attempt(`${owner.label}.bytes(${handle.label})`, () => owner.real.bytes(handle.real));
+    for (let index = 0; index < view.length; index++) view[index] = pattern(seed, index);
+    handle.written = seed;
+    this.log(`${at} write ${handle.label} with pattern ${seed}`);
+  }
+
+  private staleCode(handle: ModelHandle): ArenaErrorCode {
+    if (handle.owner?.destroyed) return 'ERR_ARENA_DESTROYED';
+    return handle.state === 'reset' ? 'ERR_USE_AFTER_RESET' : 'ERR_USE_AFTER_FREE';
+  }
+
+  /** Every accessor on a handle's own owner: values when live, the right code when stale. */
+  private checkAccess(handle: ModelHandle): void {
+    const owner = handle.owner;
+    if (owner === undefined) return;
+    if (handle.state === 'live' && !owner.destroyed) {
+      this.expect(owner.real.isLive(handle.real), `${owner.label}.isLive(${handle.label}) of a live handle`);
+      if (owner.kind === 'objectPool') {
+        const object = owner.real.get(handle.real);
+        this.expect(object === handle.object, `${owner.label}.get(${handle.label}) returns the same object every time`);
+        return;
+      }
+      const view = owner.real.bytes(handle.real);
+      this.expect(view.length === handle.size, `${owner.label}.bytes(${handle.label}).length`, view.length);
+      if (handle.written !== null) {
+        for (let index = 0; index < view.length; index++) {
+          if (view[index] !== pattern(handle.written, index)) {
+            this.fail(`${owner.label}.bytes(${handle.label})[${index}] reads back what was written (${pattern(handle.written, index)})`, view[index]);
+          }
+        }
+      }
+      if (owner.kind === 'arena') this.expect(owner.real.sizeOf(handle.real) === handle.size, `${owner.label}.sizeOf(${handle.label})`, owner.real.sizeOf(handle.real));
+      return;
+    }
+    const code = this.staleCode(handle);
+    this.expect(!owner.real.isLive(handle.real), `${owner.label}.isLive(${handle.label}) of a stale handle is false`);
+    if (owner.kind === 'objectPool') {
+      this.expectCode(code, `${owner.label}.get(${handle.label})`, () => owner.real.get(handle.real));
+      return;
+    }
+    this.expectCode(code, `${owner.label}.bytes(${handle.label})`, () => owner.real.bytes(handle.real));
+    this.expectCode(code, `${owner.label}.addressOf(${handle.label})`, () => owner.real.addressOf(handle.real));
+    if (owner.kind === 'arena') this.expectCode(code, `${owner.label}.sizeOf(${handle.label})`, () => owner.real.sizeOf(handle.real));
+  }
+
+  /** A handle presented to an owner that did not issue it. */
+  private checkForeign(handle: ModelHandle, other: AnyOwner): void {
+    const code: ArenaErrorCode = other.destroyed ? 'ERR_ARENA_DESTROYED' : 'ERR_FOREIGN_HANDLE';
+    this.expect(!other.real.isLive(handle.real), `${other.label}.isLive(${handle.label} of ${handle.owner?.label}) is false`);
+    if (other.kind === 'objectPool') {
+      this.expectCode(code, `${other.label}.get(${handle.label})`, () => other.real.get(handle.real));
+      if (!other.destroyed) this.expectCode(code, `${other.label}.free(${handle.label})`, () => other.real.free(handle.real));
+      return;
+    }
+    this.expectCode(code, `${other.label}.bytes(${handle.label})`, () => other.real.bytes(handle.real));
+    this.expectCode(code, `${other.label}.addressOf(${handle.label})`, () => other.real.addressOf(handle.real));
+    if (other.kind === 'pool' && !other.destroyed) this.expectCode(code, `${other.label}.free(${handle.label})`, () => other.real.free(handle.real));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // invariants after every step
+
+  private checkInvariants(): void {
+    for (const arena of this.arenas) this.checkArena(arena);
+    for (const pool of this.pools) this.checkPool(pool);
+    for (const pool of this.objectPools) this.checkObjectPool(pool);
+    this.checkStats();
+  }
+
+  private liveOf(owner: AnyOwner): ModelHandle[] {
+    return this.handles.filter((handle) => handle.owner === owner && handle.state === 'live');
+  }
+
+  private checkArena(arena: ModelArena): void {
+    const real = arena.real;
+    if (arena.destroyed) return;
+    this.expect(real.generation === arena.generation, `${arena.label}.generation changes only on reset`, { model: arena.generation, real: real.generation });
+    this.expect(real.used >= arena.requestedSinceReset, `${arena.label}.used >= ${arena.requestedSinceReset} bytes requested since reset`, real.used);
+    this.expect(real.used <= real.capacity, `${arena.label}.used <= capacity`, { used: real.used, capacity: real.capacity });
+    this.expect(real.peak >= real.used && real.peak >= arena.peak, `${arena.label}.peak covers used and never shrinks`, { peak: real.peak, used: real.used, previousPeak: arena.peak });
+    this.expect(real.capacity >= arena.initialSize, `${arena.label}.capacity >= initial size`, real.capacity);
+    if (arena.maxBytes !== null) this.expect(real.capacity <= arena.maxBytes, `${arena.label}.capacity <= maxBytes ${arena.maxBytes}`, real.capacity);
+    arena.peak = real.peak;
+    arena.capacity = real.capacity;
+    this.checkLayout(arena, this.liveOf(arena));
+  }
+
+  private checkPool(pool: ModelPool): void {
+    if (pool.destroyed) return;
+    const real = pool.real;
+    this.expect(real.inUse === pool.inUse, `${pool.label}.inUse`, { model: pool.inUse, real: real.inUse });
+    this.expect(real.capacity === pool.capacity, `${pool.label}.capacity`, { model: pool.capacity, real: real.capacity });
+    this.expect(real.peak === pool.peak, `${pool.label}.peak`, { model: pool.peak, real: real.peak });
+    this.expect(real.objectSize === pool.objectSize, `${pool.label}.objectSize`, real.objectSize);
+    this.checkLayout(pool, this.liveOf(pool));
+  }
+
+  private checkObjectPool(pool: ModelObjectPool): void {
+    if (pool.destroyed) return;
+    const real = pool.real;
+    this.expect(real.inUse === pool.inUse, `${pool.label}.inUse`, { model: pool.inUse, real: real.inUse });
+    this.expect(real.capacity === pool.capacity, `${pool.label}.capacity`, { model: pool.capacity, real: real.capacity });
+    this.expect(real.peak === pool.peak, `${pool.label}.peak`, { model: pool.peak, real: real.peak });
+    const objects = new Set<PooledObject>();
+    for (const handle of this.liveOf(pool)) {
+      const object = this.attempt(`${pool.label}.get(${handle.label})`, () => real.get(handle.real));
+      this.expect(object === handle.object, `${pool.label}.get(${handle.label}) is the object handed out`, `#${object.id}`);
+      this.expect(!objects.has(object), `object #${object.id} is behind two live handles of ${pool.label}`);
+      this.expect(object.value === Number(handle.label.slice(1)) + 1, `object #${object.id} was not touched while ${handle.label} held it`, object.value);
+      objects.add(object);
+    }
+  }
+
+  /** Live allocations of one owner: in bounds, aligned, disjoint by address and by memory. */
+  private checkLayout(owner: ModelArena | ModelPool, live: readonly ModelHandle[]): void {
+    const spans: { handle: ModelHandle; address: number; view: Uint8Array }[] = [];
+    for (const handle of live) {
+      const address = this.attempt(`${owner.label}.addressOf(${handle.label})`, () => owner.real.addressOf(handle.real));
+      const view = this.attempt(`${owner.label}.bytes(${handle.label})`, () => owner.real.bytes(handle.real));
+      this.expect(owner.real.isLive(handle.real), `${owner.label}.isLive(${handle.label})`);
+      this.expect(Number.isSafeInteger(address) && address >= 0, `${owner.label}.addressOf(${handle.label}) is a non-negative integer`, address);
+      this.expect(address % handle.align === 0, `${owner.label}.addressOf(${handle.label}) is ${handle.align}-aligned`, address);
+      this.expect(view.length === handle.size, `${owner.label}.bytes(${handle.label}).length`, view.length);
+      if (handle.written !== null) {
+        for (let index = 0; index < view.length; index++) {
+          if (view[index] !== pattern(handle.written, index)) {
+            this.fail(`${owner.label}.bytes(${handle.label})[${index}] still holds the pattern written (${pattern(handle.written, index)})`, view[index]);
+          }
+        }
+      }
+      spans.push({ handle, address, view });
+    }
+    spans.sort((left, right) => left.address - right.address);
+    for (let index = 1; index < spans.length; index++) {
+      const previous = spans[index - 1]!;
+      const current = spans[index]!;
+      this.expect(
+        previous.address + previous.handle.size <= current.address,
+        `live allocations ${previous.handle.label} [${previous.address}, +${previous.handle.size}) and ${current.handle.label} [${current.address}, +${current.handle.size}) of ${owner.label} overlap`,
+      );
+    }
+    // The same check on the memory itself, independent of what addressOf claims.
+    for (let left = 0; left < spans.length; left++) {
+      for (let right = left + 1; right < spans.length; right++) {
+        const a = spans[left]!.view;
+        const b = spans[right]!.view;
+        if (a.buffer !== b.buffer) continue;
+        const disjoint = a.byteOffset + a.length <= b.byteOffset || b.byteOffset + b.length <= a.byteOffset;
+        this.expect(disjoint, `bytes(${spans[left]!.handle.label}) and bytes(${spans[right]!.handle.label}) of ${owner.label} share memory`);
+      }
+    }
+  }
+
+  private checkStats(): void {
+    for (const tag of this.settings.tags) {
+      const base = this.baseline.get(tag)!;
+      const model = this.totals.get(tag)!;
+      const real = this.runtime.getStats(tag);
+      const expected: MemStats = {
+        currentBytes: model.current,
+        peakBytes: Math.max(base.peakBytes, model.peak),
+        totalAllocs: base.totalAllocs + model.allocs,
+        totalFrees: base.totalFrees + model.frees,
+        allocCount: model.live,
+      };
+      const actual: MemStats = {
+        currentBytes: real.currentBytes,
+        peakBytes: real.peakBytes,
+        totalAllocs: real.totalAllocs,
+        totalFrees: real.totalFrees,
+        allocCount: real.allocCount,
+      };
+      this.expect(JSON.stringify(actual) === JSON.stringify(expected), `getStats(${tag}) equals the model's ${JSON.stringify(expected)}`, actual);
+    }
+  }
+
+  /** Destroys what is left, so every program ends with its tags back at zero. */
+  finish(): void {
+    for (const owner of [...this.arenas, ...this.pools, ...this.objectPools]) {
+      if (owner.destroyed) continue;
+      this.attempt(`${owner.label}.destroy() at the end`, () => owner.real.destroy());
+      owner.destroyed = true;
+      for (const handle of this.liveOf(owner)) this.retire(handle, owner.kind === 'arena' ? 'reset' : 'freed');
+    }
+    for (const handle of this.handles) {
+      if (handle.kind === 'tagged' && handle.state === 'live') {
+        this.attempt(`freeTagged(${handle.label}) at the end`, () => this.runtime.freeTagged(handle.real, handle.tag));
+        this.retire(handle, 'freed');
+      }
+    }
+    this.log('end: everything destroyed or freed');
+    this.checkStats();
+    for (const handle of this.handles) this.checkAccess(handle);
+  }
+
+  /** After a failure, releases what the runtime still holds so later programs start clean. */
+  cleanUp(): void {
+    for (const owner of [...this.arenas, ...this.pools, ...this.objectPools]) {
+      try {
+        if (!owner.real.destroyed) owner.real.destroy();
+      } catch {
+        // The failure being reported matters more than a second one while cleaning up.
+      }
+    }
+    for (const handle of this.handles) {
+      if (handle.kind !== 'tagged' || handle.state !== 'live') continue;
+      try {
+        this.runtime.freeTagged(handle.real, handle.tag);
+      } catch {
+        // As above.
+      }
+    }
+  }
+}
