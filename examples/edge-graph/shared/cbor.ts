@@ -203,6 +203,11 @@ export class CborReader {
     return this.view.getFloat64(at);
   }
 
+  /** Whether the last head read has major type `major` (a method, so type narrowing does not stick across reads). */
+  headIs(major: MajorType): boolean {
+    return this.major === major;
+  }
+
   /** Whether the last head read was a float (its body not yet consumed). */
   get headIsFloat(): boolean {
     return this.major === MajorType.Simple && this.additional >= FLOAT16;
@@ -384,8 +389,12 @@ export class CborWriter {
   writeTextBytes(source: Uint8Array, start: number, length: number): void {
     this.writeHead(MajorType.Text, length);
     this.room(length);
-    this.bytes.set(source.subarray(start, start + length), this.offset);
-    this.offset += length;
+    const out = this.bytes;
+    const at = this.offset;
+    // Paths are short: a loop beats creating a subarray for `set`, and leaves no garbage.
+    if (length < 64) for (let i = 0; i < length; i++) out[at + i] = source[start + i]!;
+    else out.set(source.subarray(start, start + length), at);
+    this.offset = at + length;
   }
 
   writeSimple(value: number): void {

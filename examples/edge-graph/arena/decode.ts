@@ -1,0 +1,168 @@
+// Decoding an edge batch on the arena runtime: one pass over the CBOR bytes with a cursor, the
+// edges written as columns into one allocation of the caller's parse arena, and every path kept
+// as a view (start, length) into the input instead of a decoded string.
+
+import { MemTag, type Arena, type Handle } from 'eslint-plugin-arena/runtime';
+import { CborError, CborReader, MajorType } from '../shared/cbor.js';
+import { EDGE_KEYS, EdgeFormatError, RELATIONS, checkConfidence } from '../shared/edge-format.js';
+
+// #region batch-type
+/**
+ * A decoded batch: its columns live in `arena` (read them with `batchColumns`), its paths are
+ * spans of `input`. Valid until that arena is reset or destroyed; reading it later throws.
+ */
+export interface EdgeBatch {
+  readonly input: Uint8Array;
+  readonly count: number;
+  readonly arena: Arena;
+  readonly columns: Handle;
+}
+// #endregion
+
+/** The columns of a batch, as typed views over its one allocation. */
+export interface BatchColumns {
+  /** Per edge: source start, source length, target start, target length (byte offsets into the input). */
+  readonly spans: Uint32Array;
+  /** Per edge: index into RELATIONS. */
+  readonly relations: Uint8Array;
+  readonly confidences: Float64Array;
+  readonly timestamps: Float64Array;
+}
+
+/** Bytes of parse memory a batch of `count` edges takes. */
+export function batchBytes(count: number): number {
+  return Math.max(1, count * 33);
+}
+
+/**
+ * The columns of `batch`. Goes through `arena.bytes`, so a batch whose parse arena was reset or
+ * destroyed throws ERR_USE_AFTER_RESET / ERR_ARENA_DESTROYED here instead of reading stale memory.
+ */
+export function batchColumns(batch: EdgeBatch): BatchColumns {
+  const bytes = batch.arena.bytes(batch.columns);
+  const { buffer, byteOffset } = bytes;
+  const count = batch.count;
+  // Layout: timestamps f64 | confidences f64 | spans 4 x u32 | relations u8 (8-byte aligned start).
+  return {
+    timestamps: new Float64Array(buffer, byteOffset, count),
+    confidences: new Float64Array(buffer, byteOffset + 8 * count, count),
+    spans: new Uint32Array(buffer, byteOffset + 16 * count, 4 * count),
+    relations: new Uint8Array(buffer, byteOffset + 32 * count, count),
+  };
+}
+
+const encoder = new TextEncoder();
+const KEY_BYTES = EDGE_KEYS.map((key) => encoder.encode(key));
+const RELATION_BYTES = RELATIONS.map((name) => encoder.encode(name));
+const ALL_KEYS = (1 << EDGE_KEYS.length) - 1;
+const KEY_SOURCE = 0;
+const KEY_TARGET = 1;
+const KEY_RELATION = 2;
+const KEY_CONFIDENCE = 3;
+const KEY_TIMESTAMP = 4;
+
+/** Index of the candidate equal to `input[start, start + length)`, or -1. */
+function matchBytes(candidates: readonly Uint8Array[], input: Uint8Array, start: number, length: number): number {
+  for (let c = 0; c < candidates.length; c++) {
+    const candidate = candidates[c]!;
+    if (candidate.length !== length) continue;
+    let i = 0;
+    while (i < length && candidate[i] === input[start + i]) i++;
+    if (i === length) return c;
+  }
+  return -1;
+}
+
+const textDecoder = new TextDecoder();
+/** Only error messages decode text. */
+function textAt(input: Uint8Array, start: number, length: number): string {
+  return textDecoder.decode(input.subarray(start, start + length));
+}
+
+// #region decode
+/**
+ * Decodes a CBOR edge batch into `parse` (tagged MemTag.Parse); throws CborError or
+ * EdgeFormatError on bad input, exactly as the heap version does.
+ */
+export function decodeEdges(input: Uint8Array, parse: Arena): EdgeBatch {
+  const reader = new CborReader(input);
+  reader.readHead();
+  if (!reader.headIs(MajorType.Array)) throw new EdgeFormatError('a batch must be an array of edges', -1);
+  const count = reader.argument;
+  // Every edge takes at least one byte: refuse a count the input cannot hold before allocating for it.
+  if (count > input.length - reader.offset) reader.fail(`unexpected end of input: array of ${count} edges cannot fit in ${input.length - reader.offset} byte(s)`);
+  const columns = parse.allocAligned(batchBytes(count), 8, MemTag.Parse);
+  const batch: EdgeBatch = { input, count, arena: parse, columns };
+  const { spans, relations, confidences, timestamps } = batchColumns(batch);
+  for (let index = 0; index < count; index++) {
+    readEdge(reader, index, spans, relations, confidences, timestamps);
+  }
+  if (!reader.atEnd) reader.fail(`${input.length - reader.offset} trailing byte(s) after the top-level item`, reader.offset);
+  return batch;
+}
+// #endregion
+
+function readEdge(reader: CborReader, index: number, spans: Uint32Array, relations: Uint8Array, confidences: Float64Array, timestamps: Float64Array): void {
+  const input = reader.bytes;
+  reader.readHead();
+  if (!reader.headIs(MajorType.Map)) throw new EdgeFormatError('an edge must be a map', index);
+  const pairs = reader.argument;
+  let seen = 0;
+  for (let pair = 0; pair < pairs; pair++) {
+    reader.readHead();
+    if (!reader.headIs(MajorType.Text)) reader.fail(`map keys must be text strings, found ${reader.describeHead()}`);
+    const keyOffset = reader.headOffset;
+    const keyLength = reader.consumeTextBody();
+    const keyStart = reader.offset - keyLength;
+    const key = matchBytes(KEY_BYTES, input, keyStart, keyLength);
+    if (key < 0) throw new EdgeFormatError(`unknown key "${textAt(input, keyStart, keyLength)}"`, index);
+    if ((seen & (1 << key)) !== 0) throw new CborError(`duplicate map key "${EDGE_KEYS[key]}"`, keyOffset);
+    seen |= 1 << key;
+    switch (key) {
+      case KEY_SOURCE:
+      case KEY_TARGET: {
+        reader.readHead();
+        const length = reader.headIs(MajorType.Text) ? reader.consumeTextBody() : 0;
+        if (length === 0) throw new EdgeFormatError(`${EDGE_KEYS[key]} must be a non-empty text string`, index);
+        spans[4 * index + 2 * key] = reader.offset - length;
+        spans[4 * index + 2 * key + 1] = length;
+        break;
+      }
+      case KEY_RELATION: {
+        reader.readHead();
+        if (!reader.headIs(MajorType.Text)) throw new EdgeFormatError('relation must be a text string', index);
+        const length = reader.consumeTextBody();
+        const code = matchBytes(RELATION_BYTES, input, reader.offset - length, length);
+        if (code < 0) throw new EdgeFormatError(`unknown relation "${textAt(input, reader.offset - length, length)}"`, index);
+        relations[index] = code;
+        break;
+      }
+      case KEY_CONFIDENCE: {
+        const value = readNumberOr(reader, index, 'confidence must be a number in [0, 1]');
+        checkConfidence(value, index);
+        confidences[index] = value;
+        break;
+      }
+      default: {
+        const value = readNumberOr(reader, index, 'timestamp must be an unsigned integer');
+        if (!Number.isSafeInteger(value) || value < 0) throw new EdgeFormatError('timestamp must be an unsigned integer', index);
+        timestamps[index] = value;
+        break;
+      }
+    }
+  }
+  if (seen !== ALL_KEYS) {
+    for (let key = 0; key < EDGE_KEYS.length; key++) {
+      if ((seen & (1 << key)) === 0) throw new EdgeFormatError(`missing key "${EDGE_KEYS[key]}"`, index);
+    }
+  }
+}
+
+/** A number item, or an EdgeFormatError saying `message` when the item is something else. */
+function readNumberOr(reader: CborReader, index: number, message: string): number {
+  reader.readHead();
+  if (reader.headIs(MajorType.Unsigned)) return reader.argument;
+  if (reader.headIs(MajorType.Negative)) return -1 - reader.argument;
+  if (reader.headIsFloat) return reader.readFloatBody();
+  throw new EdgeFormatError(message, index);
+}
