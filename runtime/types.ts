@@ -22,7 +22,9 @@ export type ArenaErrorCode =
   | 'ERR_FOREIGN_HANDLE'
   | 'ERR_INVALID_SIZE'
   | 'ERR_INVALID_ALIGNMENT'
-  | 'ERR_OUT_OF_MEMORY';
+  | 'ERR_OUT_OF_MEMORY'
+  /** A tag that was never defined, a bad tag name, or `freeTagged` with a tag other than the allocation's. */
+  | 'ERR_INVALID_TAG';
 
 export interface ArenaOptions {
   /** Tag charged for allocations that name none (default `MemTag.General`). */
