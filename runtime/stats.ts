@@ -1,0 +1,205 @@
+// Per-tag memory statistics, kept in typed arrays indexed by tag so that the allocation fast path
+// costs a handful of array writes and no objects.
+import { ArenaError } from './errors.js';
+import { MAX_TAGS, allTags, isDefinedTag, tagName, throwInvalidTag } from './tags.js';
+import type { MemStats, Tag } from './types.js';
+
+/** Size classes: class k counts allocations of (2^(k-1), 2^k] bytes; class 0 is size 1 (k <= 32). */
+export const SIZE_CLASSES = 33;
+
+const currentBytes = new Float64Array(MAX_TAGS);
+const peakBytes = new Float64Array(MAX_TAGS);
+const totalAllocs = new Float64Array(MAX_TAGS);
+const totalFrees = new Float64Array(MAX_TAGS);
+const liveCounts = new Float64Array(MAX_TAGS);
+const peakAt = new Float64Array(MAX_TAGS);
+// A new peak is timestamped only once it exceeds the last stamped peak by 1/64: reading the clock on
+// every allocation of a growing workload would cost more than the allocation itself.
+const peakStampAbove = new Float64Array(MAX_TAGS);
+const sizeClassCounts = new Float64Array(MAX_TAGS * SIZE_CLASSES);
+
+let trackedBytes = 0;
+
+/** Whether allocations update the stats. Live binding: read it, set it with setStatsEnabled. */
+export let statsEnabled = true;
+
+/**
+ * Turns stats collection on or off (on by default). Allocations made while it is off are not
+ * counted, and their later reset/free is not subtracted, so the numbers stay consistent.
+ */
+export function setStatsEnabled(on: boolean): void {
+  statsEnabled = on === true;
+}
+
+export function isStatsEnabled(): boolean {
+  return statsEnabled;
+}
+
+// Pressure: one compare on each path. `pressureTrigger` is the threshold while armed and Infinity
+// after firing; `pressureRearm` is the threshold after firing and -Infinity while armed.
+let pressureTrigger = Infinity;
+let pressureRearm = -Infinity;
+let pressureThreshold = Infinity;
+let pressureCallback: ((event: PressureEvent) => void) | null = null;
+
+export interface PressureEvent {
+  /** Tracked bytes across all tags right after the allocation that crossed the threshold. */
+  readonly trackedBytes: number;
+  readonly threshold: number;
+  /** The tag of that allocation. */
+  readonly tag: Tag;
+}
+
+/**
+ * Calls `callback` (synchronously, inside the allocation) when tracked bytes across all tags go
+ * above `threshold`; it fires again only after they have fallen back to the threshold or below.
+ * The allocation that crossed the threshold has already succeeded; an exception thrown by the
+ * callback propagates out of that allocation call. `null` removes the hook.
+ */
+export function setPressureHook(threshold: number, callback: ((event: PressureEvent) => void) | null): void {
+  if (callback !== null && (typeof threshold !== 'number' || Number.isNaN(threshold) || threshold < 0)) {
+    throw new ArenaError('ERR_INVALID_SIZE', `pressure threshold must be a number >= 0, got ${String(threshold)}`);
+  }
+  pressureCallback = callback;
+  pressureThreshold = callback === null ? Infinity : threshold;
+  if (callback === null || trackedBytes <= threshold) {
+    pressureTrigger = pressureThreshold;
+    pressureRearm = -Infinity;
+  } else {
+    // Already above: wait for a drop before firing, rather than firing on an unrelated allocation.
+    pressureTrigger = Infinity;
+    pressureRearm = threshold;
+  }
+}
+
+function firePressure(tag: Tag): void {
+  pressureTrigger = Infinity;
+  pressureRearm = pressureThreshold;
+  pressureCallback?.({ trackedBytes, threshold: pressureThreshold, tag });
+}
+
+export function sizeClassOf(size: number): number {
+  return size <= 1 ? 0 : 32 - Math.clz32(size - 1);
+}
+
+/** Counts an allocation of `size` bytes under `tag`. Callers check `statsEnabled` first. */
+export function chargeAlloc(tag: number, size: number): void {
+  const current = currentBytes[tag]! + size;
+  currentBytes[tag] = current;
+  totalAllocs[tag]!++;
+  liveCounts[tag]!++;
+  sizeClassCounts[tag * SIZE_CLASSES + (size <= 1 ? 0 : 32 - Math.clz32(size - 1))]!++;
+  if (current > peakBytes[tag]!) {
+    peakBytes[tag] = current;
+    if (current > peakStampAbove[tag]!) {
+      peakAt[tag] = performance.now();
+      peakStampAbove[tag] = current + current / 64;
+    }
+  }
+  trackedBytes += size;
+  if (trackedBytes > pressureTrigger) firePressure(tag as Tag);
+}
+
+/** Counts the release of an allocation that chargeAlloc counted. */
+export function chargeFree(tag: number, size: number): void {
+  currentBytes[tag] = currentBytes[tag]! - size;
+  totalFrees[tag]!++;
+  liveCounts[tag]!--;
+  trackedBytes -= size;
+  if (trackedBytes <= pressureRearm) {
+    pressureTrigger = pressureThreshold;
+    pressureRearm = -Infinity;
+  }
+}
+
+/** A snapshot of `tag`'s counters. Throws ERR_INVALID_TAG for an undefined tag. */
+export function getStats(tag: Tag): MemStats {
+  if (!isDefinedTag(tag)) throwInvalidTag(tag);
+  return {
+    currentBytes: currentBytes[tag]!,
+    peakBytes: peakBytes[tag]!,
+    totalAllocs: totalAllocs[tag]!,
+    totalFrees: totalFrees[tag]!,
+    allocCount: liveCounts[tag]!,
+  };
+}
+
+export interface StatsRow extends MemStats {
+  readonly tag: Tag;
+  readonly name: string;
+}
+
+export interface StatsReport {
+  /** A fixed-width table, one line per tag that has ever been used, plus a total line. */
+  readonly text: string;
+  /** The data behind the table: every defined tag, in tag order. */
+  readonly rows: readonly StatsRow[];
+}
+
+/** The per-tag stats table (`gm_mem_report_stats`). It returns the text instead of printing it. */
+export function reportStats(): StatsReport {
+  const rows: StatsRow[] = allTags().map((tag) => ({ tag, name: tagName(tag), ...getStats(tag) }));
+  const used = rows.filter((row) => row.totalAllocs > 0 || row.currentBytes !== 0);
+  const header = ['tag', 'current', 'peak', 'live', 'allocs', 'frees'];
+  const body = used.map((row) => [
+    row.name,
+    formatBytes(row.currentBytes),
+    formatBytes(row.peakBytes),
+    String(row.allocCount),
+    String(row.totalAllocs),
+    String(row.totalFrees),
+  ]);
+  const sum = (pick: (row: StatsRow) => number): number => used.reduce((total, row) => total + pick(row), 0);
+  body.push([
+    'total',
+    formatBytes(sum((row) => row.currentBytes)),
+    '',
+    String(sum((row) => row.allocCount)),
+    String(sum((row) => row.totalAllocs)),
+    String(sum((row) => row.totalFrees)),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...body.map((line) => line[column]!.length)));
+  const render = (line: readonly string[]): string =>
+    line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  const text = [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(render)].join('\n');
+  return { text, rows };
+}
+
+export function formatBytes(bytes: number): string {
+  if (Math.abs(bytes) < 1024) return `${bytes} B`;
+  if (Math.abs(bytes) < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** Tracked bytes across all tags. */
+export function getTrackedBytes(): number {
+  return trackedBytes;
+}
+
+/** When `tag`'s current peak was reached (`performance.now()` ms; 0 if never), to within 1/64 of the peak. */
+export function getPeakAt(tag: Tag): number {
+  if (!isDefinedTag(tag)) throwInvalidTag(tag);
+  return peakAt[tag]!;
+}
+
+/** Allocation counts of `tag` per size class (index k counts sizes in (2^(k-1), 2^k]). */
+export function getSizeClassCounts(tag: Tag): number[] {
+  if (!isDefinedTag(tag)) throwInvalidTag(tag);
+  return Array.from(sizeClassCounts.subarray(tag * SIZE_CLASSES, (tag + 1) * SIZE_CLASSES));
+}
+
+/**
+ * Zeroes the cumulative counters (totals, size classes) and lowers every peak to the current value,
+ * leaving current bytes and live counts alone (they describe memory that is still allocated).
+ */
+export function resetStatCounters(): void {
+  const now = performance.now();
+  totalAllocs.fill(0);
+  totalFrees.fill(0);
+  sizeClassCounts.fill(0);
+  for (let tag = 0; tag < MAX_TAGS; tag++) {
+    peakBytes[tag] = currentBytes[tag]!;
+    peakStampAbove[tag] = currentBytes[tag]!;
+    peakAt[tag] = currentBytes[tag]! > 0 ? now : 0;
+  }
+}
