@@ -1,0 +1,579 @@
+// Bump-allocating arenas over ArrayBuffer chunks (the seed's gm_arena_*).
+//
+// Allocation records (chunk, offset, size, tag) live in typed arrays indexed by the allocation's
+// position in the current generation; they grow by doubling and are reused after reset, so the
+// fast path of `alloc` creates no JS object. A handle is `ownerId * SERIAL_SPACE + serial` with
+// serials numbered consecutively across resets (see registry.ts): the live handles of an arena are
+// exactly [genStartHandle, genStartHandle + count), and checking one is a subtraction and a compare.
+import { POISON_BYTE, captureSite, detachBuffer, isDebugMode } from './debug.js';
+import { ArenaError, describeHandleValue, describeOwner, invalidSizeReason } from './errors.js';
+import {
+  SERIAL_SPACE,
+  acquireOwnerId,
+  foreignReason,
+  allocationGate,
+  gateRefuses,
+  isHandleShaped,
+  releaseOwnerId,
+  splitHandle,
+  type OwnerInfo,
+  type RegisteredOwner,
+} from './registry.js';
+import { chargeAlloc, chargeFree, statsEnabled } from './stats.js';
+import { MemTag, isDefinedTag, tagLabel, throwInvalidTag } from './tags.js';
+import type { Arena, ArenaOptions, Handle, Tag } from './types.js';
+
+/** Alignment of `alloc` (enough for a Float64Array over the bytes). */
+export const DEFAULT_ALIGNMENT = 8;
+/** Largest alignment `allocAligned` accepts; chunk bases are aligned to it. */
+export const MAX_ALIGNMENT = 4096;
+/** Largest single allocation (and chunk); ArrayBuffer offsets are kept in 31 bits. */
+export const MAX_ALLOCATION = 2 ** 31 - MAX_ALIGNMENT;
+/** Overflow chunks double in size up to this, unless a request needs more. */
+const MAX_GROWTH_CHUNK = 64 * 1024 * 1024;
+const INITIAL_RECORDS = 64;
+/** Debug mode keeps the allocation sites of this many past generations for stale-handle messages. */
+const DEBUG_HISTORY = 32;
+// recTag's top bit says the allocation was counted in the stats (stats can be switched off).
+const COUNTED = 0x8000;
+const TAG_MASK = 0x7fff;
+
+interface GenerationHistory {
+  readonly firstHandle: number;
+  readonly count: number;
+  readonly sites: (string | undefined)[];
+  readonly tags: Uint16Array;
+  readonly resetSite: string | undefined;
+}
+
+class ArenaImpl implements Arena, RegisteredOwner {
+  readonly ownerKind = 'arena' as const;
+  readonly name: string;
+  readonly maxBytes: number;
+  private readonly defaultTag: Tag;
+  private readonly initialSize: number;
+  private readonly creationSite: string | undefined;
+
+  // Handle space.
+  private id = 0;
+  private idBase = 0;
+  private firstSerialOfId = 0;
+  private genStartSerial = 0;
+  private genStartHandle = 0;
+  private count = 0;
+  /** Records the arrays can hold before growing; never more than the serials left for this id. */
+  private recordCapacity = 0;
+  private previousIds: { id: number; firstSerial: number }[] = [];
+
+  // Records of the current generation.
+  private recChunk = new Uint32Array(INITIAL_RECORDS);
+  private recOffset = new Uint32Array(INITIAL_RECORDS);
+  private recSize = new Uint32Array(INITIAL_RECORDS);
+  private recTag = new Uint16Array(INITIAL_RECORDS);
+  private recSite: (string | undefined)[] | null = null;
+
+  // Chunks.
+  private chunks: ArrayBuffer[] = [];
+  private chunkBytes: Uint8Array[] = [];
+  private chunkBase: number[] = [];
+  private current = 0;
+  private currentOffset = 0;
+  private currentSize = 0;
+
+  private usedBytes = 0;
+  private peakBytes = 0;
+  private liveBytes = 0;
+  private ownerPeak = 0;
+  private ownerPeakAt = 0;
+  private ownerPeakStampAbove = 0;
+  private capacityBytes = 0;
+  private generationCount = 0;
+  private isDestroyed = false;
+
+  private history: GenerationHistory[] = [];
+  private destroySite: string | undefined;
+
+  constructor(initialSize: number, name: string, options: ArenaOptions) {
+    this.name = name;
+    this.defaultTag = options.tag ?? MemTag.General;
+    this.maxBytes = options.maxBytes ?? Infinity;
+    this.initialSize = initialSize;
+    this.creationSite = isDebugMode() ? captureSite() : undefined;
+    if (initialSize > this.maxBytes) {
+      throw new ArenaError(
+        'ERR_OUT_OF_MEMORY',
+        `cannot create ${describeOwner('arena', name)}: initial size ${initialSize} exceeds maxBytes ${this.maxBytes}`,
+        { ownerName: name, ownerKind: 'arena' },
+      );
+    }
+    this.addChunk(initialSize);
+    this.takeId(acquireOwnerId(this, 1));
+  }
+
+  // ---- read-only state ----------------------------------------------------------------------
+  get capacity(): number {
+    return this.capacityBytes;
+  }
+  get used(): number {
+    return this.usedBytes;
+  }
+  get peak(): number {
+    return this.peakBytes;
+  }
+  get overflow(): number {
+    return this.chunks.length === 0 ? 0 : this.chunks.length - 1;
+  }
+  get generation(): number {
+    return this.generationCount;
+  }
+  get destroyed(): boolean {
+    return this.isDestroyed;
+  }
+
+  // ---- allocation ---------------------------------------------------------------------------
+  alloc(size: number, tag?: Tag): Handle {
+    return this.allocate(size, DEFAULT_ALIGNMENT, tag === undefined ? this.defaultTag : tag);
+  }
+
+  allocAligned(size: number, align: number, tag?: Tag): Handle {
+    if (!(align > 0 && align <= MAX_ALIGNMENT && (align & (align - 1)) === 0 && (align | 0) === align)) {
+      this.throwIfDestroyed();
+      throw new ArenaError(
+        'ERR_INVALID_ALIGNMENT',
+        `alignment ${describeHandleValue(align)} requested from ${describeOwner('arena', this.name)} is not a power of two between 1 and ${MAX_ALIGNMENT}`,
+        { ownerName: this.name, ownerKind: 'arena' },
+      );
+    }
+    return this.allocate(size, align, tag === undefined ? this.defaultTag : tag);
+  }
+
+  private allocate(size: number, align: number, tag: Tag): Handle {
+    if (!(size > 0 && size <= MAX_ALLOCATION && (size | 0) === size)) this.throwBadSize(size);
+    if (!((tag >>> 0) === tag && isDefinedTag(tag))) throwInvalidTag(tag);
+    if (this.isDestroyed) this.throwIfDestroyed();
+    if (allocationGate !== null && gateRefuses('arena', this.name, tag, size)) {
+      throw new ArenaError(
+        'ERR_OUT_OF_MEMORY',
+        `allocation of ${size} bytes from ${describeOwner('arena', this.name, tagLabel(tag))} refused by the allocation gate`,
+        { ownerName: this.name, ownerKind: 'arena', tagName: tagLabel(tag) },
+      );
+    }
+    let offset = (this.currentOffset + align - 1) & ~(align - 1);
+    if (offset + size > this.currentSize) offset = this.moveToChunkFor(size, align, tag);
+    const end = offset + size;
+    this.usedBytes += end - this.currentOffset;
+    this.currentOffset = end;
+    if (this.usedBytes > this.peakBytes) this.peakBytes = this.usedBytes;
+
+    const index = this.count;
+    if (index === this.recordCapacity) this.growRecords(size, tag);
+    this.recChunk[index] = this.current;
+    this.recOffset[index] = offset;
+    this.recSize[index] = size;
+    this.count = index + 1;
+    this.liveBytes += size;
+    if (this.liveBytes > this.ownerPeak) this.noteOwnerPeak();
+    if (statsEnabled) {
+      this.recTag[index] = tag | COUNTED;
+      chargeAlloc(tag, size);
+    } else {
+      this.recTag[index] = tag;
+    }
+    if (this.recSite !== null || isDebugMode()) this.recordSite(index);
+    return (this.genStartHandle + index) as Handle;
+  }
+
+  private noteOwnerPeak(): void {
+    this.ownerPeak = this.liveBytes;
+    if (this.liveBytes > this.ownerPeakStampAbove) {
+      this.ownerPeakAt = performance.now();
+      this.ownerPeakStampAbove = this.liveBytes + this.liveBytes / 64;
+    }
+  }
+
+  /** Slow path: the current chunk is full. Reuse a later chunk kept from before a reset, or add one. */
+  private moveToChunkFor(size: number, align: number, tag: Tag): number {
+    // Chunk bases are MAX_ALIGNMENT-aligned, so offset 0 of any chunk satisfies every alignment.
+    for (let next = this.current + 1; next < this.chunks.length; next++) {
+      if (this.chunkBytes[next]!.length >= size) {
+        this.enterChunk(next);
+        return 0;
+      }
+    }
+    const room = this.maxBytes - this.capacityBytes;
+    if (size > room) {
+      throw new ArenaError(
+        'ERR_OUT_OF_MEMORY',
+        `${describeOwner('arena', this.name, tagLabel(tag))} cannot allocate ${size} bytes (align ${align}): ` +
+          `${this.capacityBytes} of its ${this.maxBytes} maxBytes are reserved and ${this.usedBytes} used`,
+        { ownerName: this.name, ownerKind: 'arena', tagName: tagLabel(tag) },
+      );
+    }
+    const lastSize = this.chunkBytes[this.chunks.length - 1]?.length ?? this.initialSize;
+    const grown = Math.max(this.initialSize, Math.min(lastSize * 2, MAX_GROWTH_CHUNK));
+    this.addChunk(Math.min(Math.max(size, grown), room, MAX_ALLOCATION));
+    this.enterChunk(this.chunks.length - 1);
+    return 0;
+  }
+
+  private addChunk(size: number): void {
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ArrayBuffer(size);
+    } catch (cause) {
+      throw new ArenaError(
+        'ERR_OUT_OF_MEMORY',
+        `${describeOwner('arena', this.name)} could not reserve a chunk of ${size} bytes: ${String(cause)}`,
+        { ownerName: this.name, ownerKind: 'arena' },
+      );
+    }
+    const previous = this.chunks.length - 1;
+    const base =
+      previous < 0
+        ? 0
+        : Math.ceil((this.chunkBase[previous]! + this.chunkBytes[previous]!.length) / MAX_ALIGNMENT) * MAX_ALIGNMENT;
+    this.chunks.push(buffer);
+    this.chunkBytes.push(new Uint8Array(buffer));
+    this.chunkBase.push(base);
+    this.capacityBytes += size;
+    if (previous < 0) this.enterChunk(0);
+  }
+
+  private enterChunk(index: number): void {
+    this.current = index;
+    this.currentOffset = 0;
+    this.currentSize = this.chunkBytes[index]!.length;
+  }
+
+  private growRecords(size: number, tag: Tag): void {
+    const serialsLeft = SERIAL_SPACE - this.genStartSerial;
+    if (this.count >= serialsLeft) {
+      if (this.count > 0) {
+        throw new ArenaError(
+          'ERR_OUT_OF_MEMORY',
+          `${describeOwner('arena', this.name, tagLabel(tag))} cannot allocate ${size} more bytes: ` +
+            `its handle space is used up (${this.count} live allocations); reset it first`,
+          { ownerName: this.name, ownerKind: 'arena', tagName: tagLabel(tag) },
+        );
+      }
+      this.moveToFreshId();
+    }
+    const capacity = Math.min(Math.max(this.recChunk.length, this.count * 2, INITIAL_RECORDS), SERIAL_SPACE - this.genStartSerial);
+    if (capacity > this.recChunk.length) {
+      this.recChunk = grow32(this.recChunk, capacity, this.count);
+      this.recOffset = grow32(this.recOffset, capacity, this.count);
+      this.recSize = grow32(this.recSize, capacity, this.count);
+      const tags = new Uint16Array(capacity);
+      tags.set(this.recTag.subarray(0, this.count));
+      this.recTag = tags;
+    }
+    this.recordCapacity = capacity;
+  }
+
+  /** The id's serials are used up at a generation boundary: retire it and continue under a new id. */
+  private moveToFreshId(): void {
+    const retiring = { id: this.id, firstSerial: this.firstSerialOfId };
+    const next = acquireOwnerId(this, 1);
+    releaseOwnerId(retiring.id, SERIAL_SPACE);
+    this.previousIds.push(retiring);
+    this.takeId(next);
+  }
+
+  private takeId({ id, firstSerial }: { id: number; firstSerial: number }): void {
+    this.id = id;
+    this.idBase = id * SERIAL_SPACE;
+    this.firstSerialOfId = firstSerial;
+    this.genStartSerial = firstSerial;
+    this.genStartHandle = this.idBase + firstSerial;
+    this.recordCapacity = Math.min(this.recChunk.length, SERIAL_SPACE - firstSerial);
+  }
+
+  private recordSite(index: number): void {
+    if (this.recSite === null) this.recSite = [];
+    this.recSite[index] = isDebugMode() ? captureSite() : undefined;
+  }
+
+  // ---- reset / destroy ----------------------------------------------------------------------
+  reset(): void {
+    this.throwIfDestroyed();
+    const debug = isDebugMode();
+    this.releaseRecordsFromStats();
+    if (debug || this.recSite !== null) this.rememberGeneration(debug ? captureSite() : undefined);
+    if (debug) this.poisonAndDetach();
+    this.genStartSerial += this.count;
+    this.genStartHandle = this.idBase + this.genStartSerial;
+    this.recordCapacity = Math.min(this.recChunk.length, SERIAL_SPACE - this.genStartSerial);
+    this.count = 0;
+    this.liveBytes = 0;
+    this.usedBytes = 0;
+    this.generationCount++;
+    this.enterChunk(0);
+    if (this.recSite !== null) this.recSite = debug ? [] : null;
+  }
+
+  destroy(): void {
+    this.throwIfDestroyed();
+    const debug = isDebugMode();
+    this.releaseRecordsFromStats();
+    if (debug) {
+      this.destroySite = captureSite();
+      this.poisonAndDetach();
+    }
+    this.isDestroyed = true;
+    releaseOwnerId(this.id, this.genStartSerial + this.count);
+    this.count = 0;
+    this.recordCapacity = 0;
+    this.liveBytes = 0;
+    this.usedBytes = 0;
+    this.chunks = [];
+    this.chunkBytes = [];
+    this.chunkBase = [];
+    this.currentSize = 0;
+    this.currentOffset = 0;
+    this.recChunk = new Uint32Array(0);
+    this.recOffset = new Uint32Array(0);
+    this.recSize = new Uint32Array(0);
+    this.recTag = new Uint16Array(0);
+  }
+
+  /** Destroys the arena unless it already is: `using` and withArena may run after an explicit destroy. */
+  [Symbol.dispose](): void {
+    if (!this.isDestroyed) this.destroy();
+  }
+
+  private releaseRecordsFromStats(): void {
+    const tags = this.recTag;
+    const sizes = this.recSize;
+    for (let index = 0; index < this.count; index++) {
+      const tag = tags[index]!;
+      if ((tag & COUNTED) !== 0) chargeFree(tag & TAG_MASK, sizes[index]!);
+    }
+  }
+
+  private poisonAndDetach(): void {
+    for (let index = 0; index < this.chunks.length; index++) {
+      const end = index < this.current ? this.chunkBytes[index]!.length : index === this.current ? this.currentOffset : 0;
+      if (end > 0) this.chunkBytes[index]!.fill(POISON_BYTE, 0, end);
+      const fresh = detachBuffer(this.chunks[index]!);
+      this.chunks[index] = fresh;
+      this.chunkBytes[index] = new Uint8Array(fresh);
+    }
+  }
+
+  private rememberGeneration(resetSite: string | undefined): void {
+    this.history.push({
+      firstHandle: this.genStartHandle,
+      count: this.count,
+      sites: this.recSite ?? [],
+      tags: this.recTag.slice(0, this.count),
+      resetSite,
+    });
+    if (this.history.length > DEBUG_HISTORY) this.history.shift();
+  }
+
+  // ---- access -------------------------------------------------------------------------------
+  bytes(handle: Handle): Uint8Array {
+    const index = handle - this.genStartHandle;
+    if (typeof handle !== 'number' || (index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'read');
+    return new Uint8Array(this.chunks[this.recChunk[index]!]!, this.recOffset[index]!, this.recSize[index]!);
+  }
+
+  addressOf(handle: Handle): number {
+    const index = handle - this.genStartHandle;
+    if (typeof handle !== 'number' || (index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the address of');
+    return this.chunkBase[this.recChunk[index]!]! + this.recOffset[index]!;
+  }
+
+  sizeOf(handle: Handle): number {
+    const index = handle - this.genStartHandle;
+    if (typeof handle !== 'number' || (index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the size of');
+    return this.recSize[index]!;
+  }
+
+  isLive(handle: Handle): boolean {
+    const index = handle - this.genStartHandle;
+    return typeof handle === 'number' && (index >>> 0) === index && index < this.count;
+  }
+
+  // ---- errors -------------------------------------------------------------------------------
+  private throwIfDestroyed(): void {
+    if (!this.isDestroyed) return;
+    throw new ArenaError('ERR_ARENA_DESTROYED', `${describeOwner('arena', this.name)} was used after it was destroyed`, {
+      ownerName: this.name,
+      ownerKind: 'arena',
+      destroySite: this.destroySite,
+      allocationSite: this.creationSite,
+    });
+  }
+
+  private throwBadSize(size: number): never {
+    this.throwIfDestroyed();
+    if (typeof size === 'number' && Number.isInteger(size) && size > MAX_ALLOCATION) {
+      throw new ArenaError(
+        'ERR_OUT_OF_MEMORY',
+        `${describeOwner('arena', this.name)} cannot allocate ${size} bytes: the largest single allocation is ${MAX_ALLOCATION} bytes`,
+        { ownerName: this.name, ownerKind: 'arena' },
+      );
+    }
+    throw new ArenaError('ERR_INVALID_SIZE', `allocation size from ${describeOwner('arena', this.name)} ${invalidSizeReason(size) ?? 'is invalid'}`, {
+      ownerName: this.name,
+      ownerKind: 'arena',
+    });
+  }
+
+  private throwBadHandle(handle: unknown, action: string): never {
+    const who = describeOwner('arena', this.name);
+    if (this.isDestroyed) {
+      throw new ArenaError('ERR_ARENA_DESTROYED', `cannot ${action} ${describeHandleValue(handle)}: ${who} was destroyed`, {
+        ownerName: this.name,
+        ownerKind: 'arena',
+        handle,
+        ...this.debugSitesFor(handle),
+        destroySite: this.destroySite,
+      });
+    }
+    if (!isHandleShaped(handle)) {
+      throw new ArenaError('ERR_FOREIGN_HANDLE', `cannot ${action} ${describeHandleValue(handle)} in ${who}: it is not a handle (handles are non-negative integers returned by alloc)`, {
+        ownerName: this.name,
+        ownerKind: 'arena',
+        handle,
+      });
+    }
+    const { id, serial } = splitHandle(handle);
+    let stale = false;
+    let earlierOwner = false;
+    if (id === this.id) {
+      earlierOwner = serial < this.firstSerialOfId;
+      stale = !earlierOwner && serial < this.genStartSerial;
+    } else {
+      // Ids this arena used before its serials ran out: every generation under them is over.
+      const previous = this.previousIds.find((candidate) => candidate.id === id);
+      if (previous !== undefined) {
+        earlierOwner = serial < previous.firstSerial;
+        stale = !earlierOwner;
+      }
+    }
+    if (stale) {
+      const sites = this.debugSitesFor(handle);
+      const tag = sites.tag === undefined ? '' : ` (tag ${tagLabel(sites.tag)})`;
+      throw new ArenaError(
+        'ERR_USE_AFTER_RESET',
+        `cannot ${action} ${describeHandleValue(handle)}${tag}: ${who} was reset after it was allocated (the arena is at generation ${this.generationCount}); the memory now belongs to newer allocations`,
+        {
+          ownerName: this.name,
+          ownerKind: 'arena',
+          handle,
+          tagName: sites.tag === undefined ? undefined : tagLabel(sites.tag),
+          allocationSite: sites.allocationSite,
+          resetSite: sites.resetSite,
+        },
+      );
+    }
+    throw new ArenaError('ERR_FOREIGN_HANDLE', `cannot ${action} ${describeHandleValue(handle)} in ${who}: ${foreignReason(id, this.id, earlierOwner)}`, {
+      ownerName: this.name,
+      ownerKind: 'arena',
+      handle,
+    });
+  }
+
+  /** In debug mode, what is known about a stale handle's allocation: site, tag, and the reset that ended it. */
+  private debugSitesFor(handle: unknown): { allocationSite?: string; resetSite?: string; tag?: number } {
+    if (typeof handle !== 'number') return {};
+    for (const generation of this.history) {
+      const index = handle - generation.firstHandle;
+      if (index >= 0 && index < generation.count && Number.isInteger(index)) {
+        const site = generation.sites[index];
+        const result: { allocationSite?: string; resetSite?: string; tag?: number } = { tag: generation.tags[index]! & TAG_MASK };
+        if (site !== undefined) result.allocationSite = site;
+        if (generation.resetSite !== undefined) result.resetSite = generation.resetSite;
+        return result;
+      }
+    }
+    const index = handle - this.genStartHandle;
+    if (index >= 0 && index < this.count && Number.isInteger(index)) {
+      const site = this.recSite?.[index];
+      return site === undefined ? { tag: this.recTag[index]! & TAG_MASK } : { allocationSite: site, tag: this.recTag[index]! & TAG_MASK };
+    }
+    return {};
+  }
+
+  describeForRegistry(): OwnerInfo {
+    return {
+      kind: 'arena',
+      name: this.name,
+      tag: this.defaultTag,
+      bytesInUse: this.liveBytes,
+      liveAllocations: this.count,
+      peakBytes: this.ownerPeak,
+      peakAt: this.ownerPeakAt,
+      creationSite: this.creationSite,
+    };
+  }
+}
+
+function grow32(array: Uint32Array<ArrayBuffer>, capacity: number, keep: number): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(capacity);
+  grown.set(array.subarray(0, keep));
+  return grown;
+}
+
+function checkName(name: unknown, what: string): string {
+  if (typeof name !== 'string') {
+    throw new TypeError(`${what} name must be a string, got ${describeHandleValue(name)}`);
+  }
+  return name;
+}
+
+/**
+ * Creates an arena whose first chunk holds `initialSize` bytes. Allocations that do not fit chain
+ * overflow chunks (each at least double the last, up to 64 MiB, or as big as the request), within
+ * `options.maxBytes` if given. `name` appears in every error and report about the arena.
+ */
+export function createArena(initialSize: number, name: string, options: ArenaOptions = {}): Arena {
+  checkName(name, 'arena');
+  const sizeProblem = invalidSizeReason(initialSize);
+  if (sizeProblem !== undefined) {
+    throw new ArenaError('ERR_INVALID_SIZE', `initial size of ${describeOwner('arena', name)} ${sizeProblem}`, { ownerName: name, ownerKind: 'arena' });
+  }
+  if (initialSize > MAX_ALLOCATION) {
+    throw new ArenaError('ERR_OUT_OF_MEMORY', `initial size ${initialSize} of ${describeOwner('arena', name)} exceeds the largest chunk (${MAX_ALLOCATION} bytes)`, {
+      ownerName: name,
+      ownerKind: 'arena',
+    });
+  }
+  const maxBytes = options.maxBytes;
+  if (maxBytes !== undefined && maxBytes !== Infinity && invalidSizeReason(maxBytes) !== undefined) {
+    throw new ArenaError('ERR_INVALID_SIZE', `maxBytes of ${describeOwner('arena', name)} ${invalidSizeReason(maxBytes)!}`, { ownerName: name, ownerKind: 'arena' });
+  }
+  if (options.tag !== undefined && !isDefinedTag(options.tag)) throwInvalidTag(options.tag);
+  return new ArenaImpl(initialSize, name, options);
+}
+
+/**
+ * Runs `body` with a fresh arena and destroys the arena on every exit path (`GM_WITH_ARENA`).
+ * When `body` returns a promise, the arena is destroyed once the promise settles, and the returned
+ * promise settles with the same value or reason after that.
+ */
+export function withArena<T>(initialSize: number, name: string, body: (arena: Arena) => T): T {
+  const arena = createArena(initialSize, name);
+  let result: T;
+  try {
+    result = body(arena);
+  } catch (error) {
+    arena[Symbol.dispose]();
+    throw error;
+  }
+  if (isPromiseLike(result)) {
+    return Promise.resolve(result).finally(() => arena[Symbol.dispose]()) as T;
+  }
+  arena[Symbol.dispose]();
+  return result;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
