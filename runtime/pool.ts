@@ -1,0 +1,215 @@
+// Fixed-size block pools (the seed's gm_pool_*) and pools of reusable JS objects (GM_POOL_FOR).
+// Both are slot tables (slots.ts): LIFO free list, generation-checked handles, null when exhausted.
+import { isDebugMode } from './debug.js';
+import { ArenaError, describeHandleValue, describeOwner, invalidSizeReason } from './errors.js';
+import { allocationGate, gateRefuses } from './registry.js';
+import { SlotOwner } from './slots.js';
+import { chargeAlloc, statsEnabled } from './stats.js';
+import { MemTag, isDefinedTag, throwInvalidTag } from './tags.js';
+import type { Handle, ObjectPool, ObjectPoolOptions, Pool, PoolOptions, Tag } from './types.js';
+
+/** Largest block of slots one pool (or one growth step) reserves at once. */
+const MAX_BLOCK_BYTES = 2 ** 31 - 1;
+
+class PoolImpl extends SlotOwner implements Pool {
+  readonly ownerKind = 'pool' as const;
+  readonly objectSize: number;
+  /** One buffer per block of `blockSlots` slots; growth adds blocks and never moves memory. */
+  private blocks: Uint8Array<ArrayBuffer>[] = [];
+
+  constructor(objectSize: number, initialCount: number, name: string, options: PoolOptions) {
+    super(name, options.tag ?? MemTag.General, initialCount, options.growable === true);
+    this.objectSize = objectSize;
+    this.createStorage(0, initialCount);
+    this.register();
+  }
+
+  protected createStorage(first: number, count: number): void {
+    try {
+      this.blocks.push(new Uint8Array(count * this.objectSize));
+    } catch (cause) {
+      throw new ArenaError('ERR_OUT_OF_MEMORY', `${describeOwner('pool', this.name)} could not reserve ${count} slots of ${this.objectSize} bytes: ${String(cause)}`, {
+        ownerName: this.name,
+        ownerKind: 'pool',
+      });
+    }
+    void first;
+  }
+
+  alloc(): Handle | null {
+    if (this.isDestroyed) this.throwDestroyed('allocate from');
+    if (allocationGate !== null && gateRefuses('pool', this.name, this.tag, this.objectSize)) return null;
+    const slot = this.issue();
+    if (slot < 0) return null;
+    if (statsEnabled) {
+      this.counted[slot] = 1;
+      chargeAlloc(this.tag, this.objectSize);
+    }
+    return this.slotHandle[slot]! as Handle;
+  }
+
+  free(handle: Handle): void {
+    const slot = handle & this.slotMask;
+    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'free', true);
+    if (isDebugMode()) SlotOwner.poison(this.view(slot));
+    this.release(slot, this.objectSize);
+  }
+
+  bytes(handle: Handle): Uint8Array {
+    const slot = handle & this.slotMask;
+    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'read', false);
+    return this.view(slot);
+  }
+
+  addressOf(handle: Handle): number {
+    const slot = handle & this.slotMask;
+    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'take the address of', false);
+    return slot * this.objectSize;
+  }
+
+  private view(slot: number): Uint8Array {
+    const block = (slot / this.blockSlots) | 0;
+    const bytes = this.blocks[block]!;
+    return new Uint8Array(bytes.buffer, (slot - block * this.blockSlots) * this.objectSize, this.objectSize);
+  }
+
+  destroy(): void {
+    this.destroySlots(() => this.objectSize);
+    if (isDebugMode()) for (const block of this.blocks) SlotOwner.poison(block);
+    this.blocks = [];
+  }
+
+  [Symbol.dispose](): void {
+    if (!this.isDestroyed) this.destroy();
+  }
+
+  protected bytesInUse(): number {
+    return this.live * this.objectSize;
+  }
+
+  protected peakBytesForRegistry(): number {
+    return this.peakLive * this.objectSize;
+  }
+}
+
+class ObjectPoolImpl<T> extends SlotOwner implements ObjectPool<T> {
+  readonly ownerKind = 'objectPool' as const;
+  private readonly factory: () => T;
+  private readonly resetObject: ((object: T) => void) | undefined;
+  private readonly bytesPerObject: number;
+  private objects: T[] = [];
+
+  constructor(factory: () => T, initialCount: number, name: string, options: ObjectPoolOptions<T>) {
+    super(name, options.tag ?? MemTag.General, initialCount, options.growable === true);
+    this.factory = factory;
+    this.resetObject = options.reset;
+    this.bytesPerObject = options.bytesPerObject ?? 0;
+    this.createStorage(0, initialCount);
+    this.register();
+  }
+
+  protected override kindForMessages(): 'objectPool' {
+    return 'objectPool';
+  }
+
+  protected createStorage(first: number, count: number): void {
+    // Build the new objects aside first, so a throwing factory leaves the pool as it was.
+    const created: T[] = [];
+    for (let index = 0; index < count; index++) created.push(this.factory());
+    for (let index = 0; index < count; index++) this.objects[first + index] = created[index]!;
+  }
+
+  alloc(): Handle | null {
+    if (this.isDestroyed) this.throwDestroyed('allocate from');
+    if (allocationGate !== null && gateRefuses('objectPool', this.name, this.tag, this.bytesPerObject)) return null;
+    const slot = this.issue();
+    if (slot < 0) return null;
+    if (statsEnabled) {
+      this.counted[slot] = 1;
+      chargeAlloc(this.tag, this.bytesPerObject);
+    }
+    return this.slotHandle[slot]! as Handle;
+  }
+
+  get(handle: Handle): T {
+    const slot = handle & this.slotMask;
+    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'get', false);
+    return this.objects[slot]!;
+  }
+
+  free(handle: Handle): void {
+    const slot = handle & this.slotMask;
+    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'free', true);
+    // Reset before the slot is released: if `reset` throws, the handle stays live and nothing leaks.
+    if (this.resetObject !== undefined) this.resetObject(this.objects[slot]!);
+    this.release(slot, this.bytesPerObject);
+  }
+
+  destroy(): void {
+    this.destroySlots(() => this.bytesPerObject);
+    this.objects = [];
+  }
+
+  [Symbol.dispose](): void {
+    if (!this.isDestroyed) this.destroy();
+  }
+
+  protected bytesInUse(): number {
+    return this.live * this.bytesPerObject;
+  }
+
+  protected peakBytesForRegistry(): number {
+    return this.peakLive * this.bytesPerObject;
+  }
+}
+
+function checkCommon(kind: 'pool' | 'objectPool', name: unknown, initialCount: number, tag: Tag | undefined): void {
+  if (typeof name !== 'string') throw new TypeError(`${kind === 'pool' ? 'pool' : 'object pool'} name must be a string, got ${describeHandleValue(name)}`);
+  const countProblem = invalidSizeReason(initialCount);
+  if (countProblem !== undefined) {
+    throw new ArenaError('ERR_INVALID_SIZE', `initial count of ${describeOwner(kind, name)} ${countProblem}`, { ownerName: name, ownerKind: kind });
+  }
+  if (tag !== undefined && !isDefinedTag(tag)) throwInvalidTag(tag);
+}
+
+/**
+ * Creates a pool of `initialCount` blocks of `objectSize` bytes. `alloc()` returns null once every
+ * block is in use, unless `growable` is set, in which case the pool adds `initialCount` more blocks
+ * (without moving existing ones) up to its slot limit. Each block is charged to `tag` while in use.
+ */
+export function createPool(objectSize: number, initialCount: number, name: string, options: PoolOptions = {}): Pool {
+  checkCommon('pool', name, initialCount, options.tag);
+  const sizeProblem = invalidSizeReason(objectSize);
+  if (sizeProblem !== undefined) {
+    throw new ArenaError('ERR_INVALID_SIZE', `object size of ${describeOwner('pool', name)} ${sizeProblem}`, { ownerName: name, ownerKind: 'pool' });
+  }
+  if (objectSize * initialCount > MAX_BLOCK_BYTES) {
+    throw new ArenaError(
+      'ERR_OUT_OF_MEMORY',
+      `${describeOwner('pool', name)} cannot reserve ${initialCount} x ${objectSize} bytes: a block holds at most ${MAX_BLOCK_BYTES} bytes`,
+      { ownerName: name, ownerKind: 'pool' },
+    );
+  }
+  return new PoolImpl(objectSize, initialCount, name, options);
+}
+
+/**
+ * Creates a pool of `initialCount` objects made by `factory` (called up front, and again for each
+ * growth block when `growable`). `free` calls `options.reset(object)` before the object can be
+ * handed out again; `get(handle)` returns the object behind a live handle.
+ */
+export function createObjectPool<T>(factory: () => T, initialCount: number, name: string, options: ObjectPoolOptions<T> = {}): ObjectPool<T> {
+  checkCommon('objectPool', name, initialCount, options.tag);
+  if (typeof factory !== 'function') throw new TypeError(`object pool "${name}" needs a factory function, got ${describeHandleValue(factory)}`);
+  if (options.reset !== undefined && typeof options.reset !== 'function') {
+    throw new TypeError(`object pool "${name}": reset must be a function, got ${describeHandleValue(options.reset)}`);
+  }
+  const perObject = options.bytesPerObject;
+  if (perObject !== undefined && perObject !== 0 && invalidSizeReason(perObject) !== undefined) {
+    throw new ArenaError('ERR_INVALID_SIZE', `bytesPerObject of ${describeOwner('objectPool', name)} ${invalidSizeReason(perObject)!}`, {
+      ownerName: name,
+      ownerKind: 'objectPool',
+    });
+  }
+  return new ObjectPoolImpl(factory, initialCount, name, options);
+}
