@@ -1,5 +1,6 @@
 import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 
+import requireAllocTag from '../rules/require-alloc-tag.js';
 import type { ArenaRuleDocs } from './create-rule.js';
 
 /** A rule of this plugin, with its options erased so that rules of different shapes share one map. */
@@ -10,4 +11,6 @@ export type ArenaRule = RuleModule<string, unknown[], ArenaRuleDocs>;
  * the crash test and the lint benchmark all iterate over this map, so a rule registered here is
  * picked up everywhere.
  */
-export const rules: Readonly<Record<string, ArenaRule>> = {};
+export const rules: Readonly<Record<string, ArenaRule>> = {
+  'require-alloc-tag': requireAllocTag,
+};

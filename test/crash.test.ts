@@ -127,8 +127,13 @@ describe('crash test', () => {
   });
 
   it('reports what the rules find in the corpus (the run is not vacuous)', () => {
-    const report = lint(everySnippet(), { rules: defaultRules }, true);
-    const ruleIds = new Set(report.messages.map((message) => message.ruleId));
+    const linter = new Linter();
+    const messages = linter.verify(
+      everySnippet().code,
+      [{ files: ['**/*.ts'], languageOptions: { parser }, plugins: { arena: plugin } }, { files: ['**/*.ts'], rules: defaultRules }],
+      { filename: 'every-snippet.ts' },
+    );
+    const ruleIds = new Set(messages.map((message) => message.ruleId));
     for (const name of Object.keys(rules)) expect.soft(ruleIds, name).toContain(`arena/${name}`);
   });
 });
