@@ -20,3 +20,4 @@ export { getStats, reportStats, setStatsEnabled, isStatsEnabled, type StatsRepor
 export { POISON_BYTE, isDebugMode, setDebugMode } from './debug.js';
 export { createObjectPool, createPool } from './pool.js';
 export { MAX_TAGGED_ALLOCATION, allocTagged, freeTagged, isTaggedLive, taggedBytes } from './tagged.js';
+export { ByteBuffer, StrView, slice, strView, type Subarrayable } from './views.js';
