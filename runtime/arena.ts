@@ -328,6 +328,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.chunks = [];
     this.chunkBytes = [];
     this.chunkBase = [];
+    this.capacityBytes = 0;
     this.currentSize = 0;
     this.currentOffset = 0;
     this.recChunk = new Uint32Array(0);
