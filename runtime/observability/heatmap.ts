@@ -266,7 +266,7 @@ export function renderHeatmapSvg(matrix: HeatmapMatrix, options: HeatmapSvgOptio
   const gridHeight = rows * cellHeight;
   const legendWidth = Math.min(320, Math.max(200, gridWidth));
   const width = Math.max(left + gridWidth + 24, left + legendWidth + 120, 460);
-  const height = top + gridHeight + 46 + 70;
+  const height = top + gridHeight + 92;
 
   const parts: string[] = [];
   parts.push(
