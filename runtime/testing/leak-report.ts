@@ -35,6 +35,19 @@ function describe(leak: Leak): string {
   }
 }
 
+/**
+ * The frames of an allocation site worth reading: test runner and Node internals (anything under
+ * node_modules, node: modules, anonymous promise frames) are dropped, unless nothing else is left.
+ */
+export function trimSite(site: string): string[] {
+  const frames = site
+    .split('\n')
+    .map((frame) => frame.trim())
+    .filter((frame) => frame !== '');
+  const own = frames.filter((frame) => !/node_modules|\(node:|at node:|<anonymous>/.test(frame));
+  return own.length > 0 ? own : frames.slice(0, 1);
+}
+
 /** "2 leaks in <context>:" followed by one numbered entry per leak, with its site when known. */
 export function formatLeakReport(leaks: readonly Leak[], context = 'this test'): string {
   if (leaks.length === 0) return `no leaks in ${context}`;
@@ -45,7 +58,7 @@ export function formatLeakReport(leaks: readonly Leak[], context = 'this test'):
     if (leak.site !== null && leak.site !== '') {
       const where = leak.kind === 'tagged' || leak.kind === 'poolHandles' ? 'allocated at' : 'created at';
       lines.push(`     ${where}:`);
-      for (const frame of leak.site.split('\n')) lines.push(`       ${frame.trim()}`);
+      for (const frame of trimSite(leak.site)) lines.push(`       ${frame}`);
     } else {
       lines.push('     (turn on debug mode to see where it was allocated)');
     }

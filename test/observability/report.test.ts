@@ -8,7 +8,7 @@ import {
   sortTagsByCurrentBytes,
 } from '../../runtime/observability/report.js';
 import type { OwnerSnapshot, TagSnapshot } from '../../runtime/observability/snapshot.js';
-import { formatLeakReport, LeakError, type Leak } from '../../runtime/testing/leak-report.js';
+import { formatLeakReport, LeakError, trimSite, type Leak } from '../../runtime/testing/leak-report.js';
 
 const tagRow = (tag: string, currentBytes: number, peakBytes = currentBytes, peakAt: number | null = null): TagSnapshot => ({
   tag,
@@ -104,5 +104,17 @@ describe('formatLeakReport', () => {
     expect(error.leaks).toHaveLength(1);
     expect(error.message).toMatch(/^1 leak in this test \(96 bytes still held\):/);
     expect(formatLeakReport([])).toBe('no leaks in this test');
+  });
+
+  it('drops test-runner and Node frames from sites, unless nothing else is left', () => {
+    const site = [
+      'at /app/test/graph.test.ts:17:19',
+      'at file:///app/node_modules/@vitest/runner/dist/chunk-artifact.js:302:11',
+      'at new Promise (<anonymous>)',
+      'at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+      'at load (/app/src/load.ts:3:1)',
+    ].join('\n');
+    expect(trimSite(site)).toEqual(['at /app/test/graph.test.ts:17:19', 'at load (/app/src/load.ts:3:1)']);
+    expect(trimSite('at new Promise (<anonymous>)\nat x (node:internal/y:1:1)')).toEqual(['at new Promise (<anonymous>)']);
   });
 });
