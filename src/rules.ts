@@ -1,5 +1,6 @@
 import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 
+import noUseAfterReset from '../rules/no-use-after-reset.js';
 import requireAllocTag from '../rules/require-alloc-tag.js';
 import type { ArenaRuleDocs } from './create-rule.js';
 
@@ -12,5 +13,6 @@ export type ArenaRule = RuleModule<string, unknown[], ArenaRuleDocs>;
  * picked up everywhere.
  */
 export const rules: Readonly<Record<string, ArenaRule>> = {
+  'no-use-after-reset': noUseAfterReset,
   'require-alloc-tag': requireAllocTag,
 };

@@ -1,0 +1,81 @@
+import { createRule } from '../src/create-rule.js';
+import { findOwnerUsesAfterDestroy, findStaleUses, type StaleUse } from '../src/lifetimes.js';
+import { useOwnership } from '../src/ownership.js';
+
+type MessageIds = 'afterReset' | 'afterDestroy' | 'afterFree' | 'afterScope' | 'ownerAfterDestroy';
+type Options = [{ checkOwnerCalls?: boolean }];
+
+const KIND_WORDS = { handle: 'handle', view: 'view', object: 'pooled object' } as const;
+
+export default createRule<Options, MessageIds>({
+  name: 'no-use-after-reset',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Disallow using a handle, view or pooled object after its arena was reset or destroyed, its pool slot was freed, or its withArena call returned',
+      recommended: true,
+    },
+    messages: {
+      afterReset:
+        "'{{name}}' is used after '{{call}}()' on line {{line}}: that {{kind}} of '{{owner}}' is stale (reading it throws ERR_USE_AFTER_RESET).",
+      afterDestroy:
+        "'{{name}}' is used after '{{call}}()' on line {{line}}: that {{kind}} belongs to '{{owner}}', which is destroyed (ERR_ARENA_DESTROYED).",
+      afterFree:
+        "'{{name}}' is used after '{{call}}()' on line {{line}} freed it: that {{kind}} of '{{owner}}' may already be reused (ERR_USE_AFTER_FREE).",
+      afterScope:
+        "'{{name}}' is used after the '{{call}}()' call on line {{line}} returned: arena '{{owner}}' was destroyed with that {{kind}}.",
+      ownerAfterDestroy: "'{{owner}}.{{method}}()' is called after '{{call}}()' on line {{line}} destroyed '{{owner}}' (ERR_ARENA_DESTROYED).",
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          checkOwnerCalls: {
+            type: 'boolean',
+            description: 'Also report method calls on an arena or pool after its destroy().',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  defaultOptions: [{ checkOwnerCalls: true }],
+  create(context, [options]) {
+    const describe = (use: StaleUse): { messageId: MessageIds; data: Record<string, string | number> } => {
+      const data = {
+        name: use.read.name,
+        owner: use.value.owner.name,
+        kind: KIND_WORDS[use.value.kind],
+        line: use.cause.node.loc.start.line,
+        call: context.sourceCode.getText(use.cause.node.callee),
+      };
+      switch (use.cause.kind) {
+        case 'reset':
+          return { messageId: 'afterReset', data };
+        case 'destroy':
+          return { messageId: 'afterDestroy', data };
+        case 'free':
+          return { messageId: 'afterFree', data };
+        default:
+          return { messageId: 'afterScope', data };
+      }
+    };
+    return useOwnership(context, (model, paths) => {
+      for (const use of findStaleUses(model, paths)) context.report({ node: use.read, ...describe(use) });
+      if (options.checkOwnerCalls === false) return;
+      for (const use of findOwnerUsesAfterDestroy(model, paths)) {
+        context.report({
+          node: use.read,
+          messageId: 'ownerAfterDestroy',
+          data: {
+            owner: use.read.name,
+            method: use.method,
+            call: context.sourceCode.getText(use.destroy.callee),
+            line: use.destroy.loc.start.line,
+          },
+        });
+      }
+    });
+  },
+});

@@ -1,0 +1,193 @@
+// Path-sensitive lifetime checks over the ownership model: reads of stale handles/views/owners
+// and double frees. Order comes from the code path index: "W (the write that put the value in
+// the variable), then E (the event killing it), then R (the read)" on one path, with no other
+// write of the variable in between (which would put a fresh value there, e.g. a handle
+// re-allocated at the top of every loop iteration).
+
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import type { Scope } from '@typescript-eslint/utils/ts-eslint';
+import type { CodePathIndex } from './code-paths.js';
+import {
+  isWithin,
+  methodCallOf,
+  type LifetimeEvent,
+  type OwnedValue,
+  type Owner,
+  type OwnershipModel,
+} from './ownership.js';
+
+export interface StaleUse {
+  /** The read of the stale variable. */
+  readonly read: TSESTree.Identifier;
+  readonly variable: Scope.Variable;
+  readonly value: OwnedValue;
+  /** What made it stale: a reset/destroy/free call, or the `withArena` call that ended. */
+  readonly cause: { readonly kind: LifetimeEvent['kind'] | 'scopeEnd'; readonly node: TSESTree.CallExpression };
+}
+
+export interface OwnerUseAfterDestroy {
+  readonly owner: Owner;
+  readonly read: TSESTree.Identifier;
+  readonly method: string;
+  readonly destroy: TSESTree.CallExpression;
+}
+
+export interface DoubleFree {
+  readonly first: LifetimeEvent;
+  readonly second: LifetimeEvent;
+}
+
+/** Methods that only ask and never throw on a stale handle or a destroyed owner. */
+const ASKING_METHODS: ReadonlySet<string> = new Set(['isLive']);
+
+/** A read that cannot go wrong on a stale value: `owner.isLive(h)`, `typeof h`, `h === null`. */
+function isHarmlessRead(identifier: TSESTree.Identifier, model: OwnershipModel): boolean {
+  const parent = identifier.parent;
+  if (!parent) return true;
+  if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'typeof') return true;
+  if (
+    parent.type === AST_NODE_TYPES.BinaryExpression &&
+    ['==', '===', '!=', '!=='].includes(parent.operator)
+  ) {
+    const other = parent.left === identifier ? parent.right : parent.left;
+    if (
+      (other.type === AST_NODE_TYPES.Literal && other.value === null) ||
+      (other.type === AST_NODE_TYPES.Identifier && other.name === 'undefined')
+    ) {
+      return true;
+    }
+  }
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(identifier)) {
+    const method = methodCallOf(parent);
+    if (method && ASKING_METHODS.has(method.name)) return true;
+    // Freeing again is a double free, reported by no-mixed-ownership rather than here.
+    if (model.frees.some((event) => event.call === parent)) return true;
+  }
+  return false;
+}
+
+function readsOf(variable: Scope.Variable, model: OwnershipModel): TSESTree.Identifier[] {
+  const reads: TSESTree.Identifier[] = [];
+  for (const reference of variable.references) {
+    if (!reference.isRead() || reference.isWrite() || !reference.isValueReference) continue;
+    const identifier = reference.identifier;
+    if (identifier.type === AST_NODE_TYPES.Identifier && !isHarmlessRead(identifier, model)) reads.push(identifier);
+  }
+  return reads;
+}
+
+/** Allocation roots each free releases. */
+function freedRoots(model: OwnershipModel): Map<LifetimeEvent, Set<TSESTree.CallExpression>> {
+  const result = new Map<LifetimeEvent, Set<TSESTree.CallExpression>>();
+  for (const event of model.frees) {
+    const roots = new Set<TSESTree.CallExpression>();
+    if (event.argument) {
+      for (const value of model.valuesOf(event.argument)) {
+        // A free by a foreign owner does not release anything (no-mixed-ownership reports it).
+        if (value.owner === event.owner) for (const root of value.roots) roots.add(root);
+      }
+    }
+    result.set(event, roots);
+  }
+  return result;
+}
+
+/** Events that end `value`: its owner's reset (arenas) / destroy, and frees of its allocation. */
+function killingEvents(value: OwnedValue, roots: Map<LifetimeEvent, Set<TSESTree.CallExpression>>): LifetimeEvent[] {
+  const events: LifetimeEvent[] = [];
+  for (const event of value.owner.events) {
+    if (event.kind === 'free') {
+      const freed = roots.get(event);
+      if (freed && [...value.roots].some((root) => freed.has(root))) events.push(event);
+    } else {
+      events.push(event);
+    }
+  }
+  return events;
+}
+
+/** Reads of handles, views and pooled objects after their memory was reset, destroyed or freed. */
+export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): StaleUse[] {
+  const found: StaleUse[] = [];
+  const reported = new Set<TSESTree.Identifier>();
+  const roots = freedRoots(model);
+  for (const variable of model.valueVariables) {
+    const writes = model.writesOf(variable).filter((write) => write.mode === 'direct');
+    if (writes.length === 0) continue;
+    const reads = readsOf(variable, model);
+    if (reads.length === 0) continue;
+    const avoiding = model.writeNodesOf(variable);
+    for (const write of writes) {
+      const { value } = write;
+      const scopedCall = value.owner.scopedCall;
+      if (scopedCall) {
+        const body = scopedCall.arguments[scopedCall.arguments.length - 1];
+        // Written inside the callback (to an outer variable) or from the withArena result: dead
+        // from the moment the withArena call returns.
+        const start = body && isWithin(write.node, body) ? scopedCall : write.node;
+        for (const read of reads) {
+          if (reported.has(read) || (body && isWithin(read, body))) continue;
+          if (paths.isReachableFrom(start, read, { avoiding })) {
+            reported.add(read);
+            found.push({ read, variable, value, cause: { kind: 'scopeEnd', node: scopedCall } });
+          }
+        }
+      }
+      for (const event of killingEvents(value, roots)) {
+        if (!paths.isReachableFrom(write.node, event.call, { avoiding })) continue;
+        for (const read of reads) {
+          if (reported.has(read)) continue;
+          if (paths.isReachableFrom(event.call, read, { avoiding })) {
+            reported.add(read);
+            found.push({ read, variable, value, cause: { kind: event.kind, node: event.call } });
+          }
+        }
+      }
+    }
+  }
+  return found.sort((a, b) => a.read.range[0] - b.read.range[0]);
+}
+
+/** `owner.method(...)` calls after the owner's `destroy()` on some path. */
+export function findOwnerUsesAfterDestroy(model: OwnershipModel, paths: CodePathIndex): OwnerUseAfterDestroy[] {
+  const found: OwnerUseAfterDestroy[] = [];
+  for (const owner of model.owners) {
+    const destroys = owner.events.filter((event) => event.kind === 'destroy');
+    if (destroys.length === 0) continue;
+    const avoiding = owner.variables.flatMap((variable) => model.writeNodesOf(variable));
+    for (const { name, call } of owner.methodCalls) {
+      if (ASKING_METHODS.has(name) || destroys.some((event) => event.call === call)) continue;
+      const destroy = destroys.find((event) => paths.isReachableFrom(event.call, call, { avoiding }));
+      const receiver = methodCallOf(call)?.receiver;
+      if (destroy && receiver?.type === AST_NODE_TYPES.Identifier) {
+        found.push({ owner, read: receiver, method: name, destroy: destroy.call });
+      }
+    }
+  }
+  return found.sort((a, b) => a.read.range[0] - b.read.range[0]);
+}
+
+/** Frees of one allocation reached again after it was already freed (same owner, one path). */
+export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): DoubleFree[] {
+  const found: DoubleFree[] = [];
+  const roots = freedRoots(model);
+  for (const second of model.frees) {
+    const argument = second.argument;
+    if (argument?.type !== AST_NODE_TYPES.Identifier) continue;
+    const variable = model.variableOf(argument);
+    if (!variable) continue;
+    const secondRoots = roots.get(second);
+    if (!secondRoots || secondRoots.size === 0) continue;
+    const avoiding = model.writeNodesOf(variable);
+    for (const first of model.frees) {
+      const firstRoots = roots.get(first);
+      if (!firstRoots || first.owner !== second.owner || ![...secondRoots].some((root) => firstRoots.has(root))) continue;
+      // Only when the second free reads the same variable, or one that was not rewritten since.
+      if (paths.isReachableFrom(first.call, second.call, { avoiding })) {
+        found.push({ first, second });
+        break;
+      }
+    }
+  }
+  return found;
+}

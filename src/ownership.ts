@@ -1,0 +1,969 @@
+/**
+ * The ownership model shared by the lifetime rules: which variables hold owners (arenas, pools,
+ * object pools), which hold handles / views / pooled objects owned by them (through aliases,
+ * destructuring, containers, conditional and logical expressions), each owner's lifetime events
+ * (reset, destroy, free, end of a `withArena` callback) and its lifetime scope.
+ *
+ * Intra-procedural and syntactic: values are followed through the scope manager's references,
+ * flow-insensitively (a variable holds the union of everything ever written to it); the rules
+ * recover order with {@link CodePathIndex} queries. Values passed into functions are not followed
+ * (a call argument is a borrow), except a `withArena` callback's return value, which becomes the
+ * value of the `withArena` call.
+ *
+ * Usage from a rule: `return useOwnership(context, (model, paths) => { ...report... })`. The model
+ * is built once per file and shared by every rule that asks for it.
+ */
+
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { Scope } from '@typescript-eslint/utils/ts-eslint';
+import { getAllocatorApi, staticPropertyName, type AllocatorApi, type OwnerKind } from './allocators.js';
+import { CodePathIndex, mergeListeners } from './code-paths.js';
+
+/**
+ * How an owner's lifetime is bounded:
+ * - `using`: a `using` declaration, disposed when its block exits;
+ * - `withArena`: the parameter of a `withArena` callback, destroyed when the callback returns;
+ * - `manual`: created into a local variable, destroyed by hand (or leaked);
+ * - `module`: created at module level, lives as long as the process;
+ * - `borrowed`: a parameter annotated with a runtime owner type, owned by the caller;
+ * - `tagged`: the process-wide tagged allocator (`allocTagged` / `freeTagged`).
+ */
+export type OwnerScoping = 'using' | 'withArena' | 'manual' | 'module' | 'borrowed' | 'tagged';
+
+export type LifetimeEventKind = 'reset' | 'destroy' | 'free';
+
+export interface LifetimeEvent {
+  readonly kind: LifetimeEventKind;
+  readonly owner: Owner;
+  readonly call: TSESTree.CallExpression;
+  /** For `free`: the freed expression (first argument). */
+  readonly argument: TSESTree.Expression | null;
+}
+
+export interface Owner {
+  readonly id: number;
+  readonly kind: OwnerKind | 'tagged';
+  readonly scoping: OwnerScoping;
+  /** Where the owner comes from: creation call, withArena callback parameter, annotated parameter. */
+  readonly node: TSESTree.Node;
+  /** Name for messages (the variable's name, or 'allocTagged'). */
+  readonly name: string;
+  /** The variable holding it first, then its `const` aliases. Empty for the tagged allocator. */
+  readonly variables: readonly Scope.Variable[];
+  readonly creation: TSESTree.CallExpression | null;
+  /** The `withArena` call for a `withArena` owner. */
+  readonly scopedCall: TSESTree.CallExpression | null;
+  /**
+   * The node whose extent is the owner's lifetime, when the analysis can tell: the `using`
+   * declaration's block, the `withArena` callback, or the function body of a manual owner that is
+   * destroyed in that function and never leaves it. Null when the owner outlives its code.
+   */
+  readonly lifetimeScope: TSESTree.Node | null;
+  readonly events: readonly LifetimeEvent[];
+  /** Every `owner.method(...)` call, including lifetime events. */
+  readonly methodCalls: ReadonlyArray<{ readonly name: string; readonly call: TSESTree.CallExpression }>;
+}
+
+export type OwnedValueKind = 'handle' | 'view' | 'object';
+
+/** A handle, a view of an allocation's bytes, or an object-pool object. */
+export interface OwnedValue {
+  readonly id: number;
+  readonly owner: Owner;
+  readonly kind: OwnedValueKind;
+  /** The call producing it (`alloc`, `bytes`, `get`, `allocTagged`, `strView`...). */
+  readonly origin: TSESTree.CallExpression;
+  /** Allocation calls whose `free` invalidates this value (a view of `h` dies with `h`). */
+  readonly roots: ReadonlySet<TSESTree.CallExpression>;
+}
+
+/** How a variable holds a value: directly, or inside an array/object/collection it refers to. */
+export type HoldMode = 'direct' | 'contained';
+
+export interface ValueWrite {
+  readonly value: OwnedValue;
+  readonly mode: HoldMode;
+  /** The node writing it: VariableDeclarator, AssignmentExpression, or a for-of loop's declarator. */
+  readonly node: TSESTree.Node;
+}
+
+/** A place where owned values leave the expression they were computed in. */
+export type SinkKind =
+  | 'return' // returned from `fn` (also an arrow's expression body)
+  | 'yield'
+  | 'throw'
+  | 'assign' // assigned to `variable`
+  | 'store' // stored into `target` (a member write, or push/set/add... on it)
+  | 'closure'; // read inside the function `fn` (captured)
+
+export interface Sink {
+  readonly kind: SinkKind;
+  /** The expression carrying the values at the sink (e.g. the return argument). */
+  readonly expression: TSESTree.Node;
+  readonly values: ReadonlySet<OwnedValue>;
+  readonly mode: HoldMode;
+  /** `return`/`yield`: the function left; `closure`: the capturing function. */
+  readonly fn: FunctionNode | null;
+  /** `assign`: the variable written. */
+  readonly variable: Scope.Variable | null;
+  /** `store`: the object written into (a MemberExpression's object or a collection receiver). */
+  readonly target: TSESTree.Node | null;
+}
+
+export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
+
+export interface OwnershipModel {
+  readonly api: AllocatorApi;
+  readonly owners: readonly Owner[];
+  readonly values: readonly OwnedValue[];
+  readonly sinks: readonly Sink[];
+  /** Every `free` (owner.free / freeTagged), in source order. */
+  readonly frees: readonly LifetimeEvent[];
+  ownerOfVariable(variable: Scope.Variable): Owner | null;
+  /** The owner an expression denotes (a reference to an owner variable), or null. */
+  ownerOf(expression: TSESTree.Node): Owner | null;
+  /** Owned values an expression may evaluate to (`mode`: directly, or inside a container). */
+  valuesOf(expression: TSESTree.Node, mode?: HoldMode): ReadonlySet<OwnedValue>;
+  /** Variables that may hold owned values. */
+  readonly valueVariables: ReadonlySet<Scope.Variable>;
+  writesOf(variable: Scope.Variable): readonly ValueWrite[];
+  /** Every node that writes the variable (declarator with init, assignment, update, for-of binding). */
+  writeNodesOf(variable: Scope.Variable): readonly TSESTree.Node[];
+  variableOf(identifier: TSESTree.Identifier): Scope.Variable | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small AST helpers
+
+const FUNCTION_TYPES: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.ArrowFunctionExpression,
+  AST_NODE_TYPES.FunctionDeclaration,
+  AST_NODE_TYPES.FunctionExpression,
+]);
+
+export function isFunctionNode(node: TSESTree.Node | null | undefined): node is FunctionNode {
+  return !!node && FUNCTION_TYPES.has(node.type);
+}
+
+/** The innermost function containing `node` (not `node` itself), or null at module level. */
+export function enclosingFunction(node: TSESTree.Node): FunctionNode | null {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionNode(current)) return current;
+  }
+  return null;
+}
+
+export function isWithin(node: TSESTree.Node, container: TSESTree.Node): boolean {
+  return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];
+}
+
+/** Skips TS-only wrappers and `!` around an expression. */
+export function unwrapExpression(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (
+    current.type === AST_NODE_TYPES.TSAsExpression ||
+    current.type === AST_NODE_TYPES.TSNonNullExpression ||
+    current.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+    current.type === AST_NODE_TYPES.TSTypeAssertion ||
+    current.type === AST_NODE_TYPES.ChainExpression
+  ) {
+    current = current.expression;
+  }
+  return current;
+}
+
+/** `recv.name(...)`: the call's method name and receiver, through `?.`; null otherwise. */
+export function methodCallOf(
+  call: TSESTree.CallExpression,
+): { readonly name: string; readonly receiver: TSESTree.Expression } | null {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const name = memberName(callee);
+  return name === null ? null : { name, receiver: callee.object };
+}
+
+/** Static member name; `x[Symbol.dispose]` is named 'Symbol.dispose'. */
+export function memberName(member: TSESTree.MemberExpression): string | null {
+  const name = staticPropertyName(member);
+  if (name !== null) return name;
+  const property = member.property;
+  if (
+    member.computed &&
+    property.type === AST_NODE_TYPES.MemberExpression &&
+    property.object.type === AST_NODE_TYPES.Identifier &&
+    property.object.name === 'Symbol' &&
+    staticPropertyName(property) === 'dispose'
+  ) {
+    return 'Symbol.dispose';
+  }
+  return null;
+}
+
+/** For an expression, the call it is the callee's receiver of: `expr.name(...)` -> that call. */
+function callOnReceiver(expression: TSESTree.Node): { name: string; call: TSESTree.CallExpression } | null {
+  const member = expression.parent;
+  if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== expression) return null;
+  const call = member.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== member) return null;
+  const name = memberName(member);
+  return name === null ? null : { name, call };
+}
+
+/** Methods that put their arguments into the receiver collection. */
+const STORING_METHODS: ReadonlySet<string> = new Set(['push', 'unshift', 'set', 'add', 'splice', 'fill']);
+/** Array methods that return an element (value stays owned). */
+const ELEMENT_METHODS: ReadonlySet<string> = new Set(['at', 'pop', 'shift', 'find', 'findLast', 'get']);
+/** View methods returning another view of the same memory (`slice` copies, so it is not here). */
+const VIEW_ALIAS_METHODS: ReadonlySet<string> = new Set(['subarray']);
+/** Owner methods that return a view or object of an allocation. */
+const VIEW_METHODS: ReadonlySet<string> = new Set(['bytes']);
+const OBJECT_METHODS: ReadonlySet<string> = new Set(['get']);
+
+// ---------------------------------------------------------------------------------------------
+// Building the model
+
+interface MutableOwner extends Owner {
+  readonly variables: Scope.Variable[];
+  readonly events: LifetimeEvent[];
+  readonly methodCalls: Array<{ readonly name: string; readonly call: TSESTree.CallExpression }>;
+  lifetimeScope: TSESTree.Node | null;
+}
+
+interface VariableState {
+  readonly direct: Set<OwnedValue>;
+  readonly contained: Set<OwnedValue>;
+  readonly writes: ValueWrite[];
+}
+
+class ModelBuilder implements OwnershipModel {
+  readonly owners: MutableOwner[] = [];
+  readonly values: OwnedValue[] = [];
+  readonly sinks: Sink[] = [];
+  readonly frees: LifetimeEvent[] = [];
+  readonly valueVariables = new Set<Scope.Variable>();
+
+  private readonly ownerByVariable = new Map<Scope.Variable, MutableOwner>();
+  private readonly variableStates = new Map<Scope.Variable, VariableState>();
+  private readonly valueByOrigin = new Map<TSESTree.CallExpression, OwnedValue>();
+  private readonly sinkKeys = new Set<string>();
+  private readonly pendingVariables: Scope.Variable[] = [];
+  private readonly writeNodeCache = new Map<Scope.Variable, TSESTree.Node[]>();
+  private taggedOwner: MutableOwner | null = null;
+  private nextId = 1;
+
+  constructor(
+    readonly api: AllocatorApi,
+    private readonly sourceCode: Readonly<TSESLint.SourceCode>,
+    private readonly calls: readonly TSESTree.CallExpression[],
+  ) {
+    this.collectOwners();
+    this.collectAnnotatedOwners();
+    this.resolveOwnerAliases();
+    for (const owner of this.owners) this.collectOwnerCalls(owner);
+    this.collectTaggedCalls();
+    for (const owner of this.owners) owner.lifetimeScope = this.computeLifetimeScope(owner);
+    this.seedValues();
+    this.propagate();
+  }
+
+  // --- owners ------------------------------------------------------------------------------
+
+  private addOwner(owner: Omit<MutableOwner, 'id' | 'events' | 'methodCalls' | 'lifetimeScope' | 'variables'>, variable: Scope.Variable | null): MutableOwner {
+    const created: MutableOwner = {
+      ...owner,
+      id: this.nextId++,
+      variables: variable ? [variable] : [],
+      events: [],
+      methodCalls: [],
+      lifetimeScope: null,
+    };
+    this.owners.push(created);
+    if (variable) this.ownerByVariable.set(variable, created);
+    return created;
+  }
+
+  private collectOwners(): void {
+    for (const call of this.calls) {
+      const kind = this.api.ownerKindOfCreation(call);
+      if (kind) {
+        this.addCreatedOwner(call, kind);
+        continue;
+      }
+      if (this.api.apiOf(call.callee) === 'withArena') this.addScopedOwner(call);
+    }
+  }
+
+  private addCreatedOwner(call: TSESTree.CallExpression, kind: OwnerKind): void {
+    let holder: TSESTree.Node = call;
+    while (
+      (holder.parent?.type === AST_NODE_TYPES.TSAsExpression ||
+        holder.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
+        holder.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
+      holder.parent.expression === holder
+    ) {
+      holder = holder.parent;
+    }
+    const declarator = holder.parent;
+    if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== holder) return;
+    if (declarator.id.type !== AST_NODE_TYPES.Identifier) return;
+    const declaration = declarator.parent;
+    const variable = this.sourceCode.getDeclaredVariables(declarator)[0] ?? null;
+    if (!variable) return;
+    const isUsing = declaration.kind === 'using' || declaration.kind === 'await using';
+    const scoping: OwnerScoping = isUsing ? 'using' : enclosingFunction(declarator) === null && variable.scope.type === 'module' ? 'module' : 'manual';
+    this.addOwner(
+      { kind, scoping, node: call, name: declarator.id.name, creation: call, scopedCall: null },
+      variable,
+    );
+  }
+
+  private addScopedOwner(call: TSESTree.CallExpression): void {
+    const body = call.arguments[call.arguments.length - 1];
+    if (!body || !isFunctionNode(body)) return;
+    const parameter = body.params[0];
+    if (parameter?.type !== AST_NODE_TYPES.Identifier) return;
+    const variable = this.sourceCode.getDeclaredVariables(body).find((candidate) => candidate.name === parameter.name) ?? null;
+    if (!variable) return;
+    this.addOwner(
+      { kind: 'arena', scoping: 'withArena', node: parameter, name: parameter.name, creation: null, scopedCall: call },
+      variable,
+    );
+  }
+
+  /** Parameters annotated `Arena` / `Pool` / `ObjectPool<T>`: owners borrowed from the caller. */
+  private collectAnnotatedOwners(): void {
+    for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
+      if (scope.type !== 'function') continue;
+      for (const variable of scope.variables) {
+        const definition = variable.defs[0];
+        if (definition?.type !== 'Parameter' || this.ownerByVariable.has(variable)) continue;
+        const name = definition.name;
+        if (name.type !== AST_NODE_TYPES.Identifier) continue;
+        const kind = this.api.ownerKindOfType(name.typeAnnotation);
+        if (!kind) continue;
+        this.addOwner({ kind, scoping: 'borrowed', node: name, name: name.name, creation: null, scopedCall: null }, variable);
+      }
+    }
+  }
+
+  /** `const b = a` where `a` is an owner: `b` is the same owner. */
+  private resolveOwnerAliases(): void {
+    const queue = [...this.ownerByVariable.entries()];
+    while (queue.length > 0) {
+      const [variable, owner] = queue.pop()!;
+      for (const reference of variable.references) {
+        if (!reference.isRead()) continue;
+        const expression = reference.identifier;
+        const declarator = expression.parent;
+        if (
+          declarator?.type === AST_NODE_TYPES.VariableDeclarator &&
+          declarator.init === expression &&
+          declarator.id.type === AST_NODE_TYPES.Identifier &&
+          declarator.parent.kind === 'const'
+        ) {
+          const alias = this.sourceCode.getDeclaredVariables(declarator)[0];
+          if (alias && !this.ownerByVariable.has(alias)) {
+            this.ownerByVariable.set(alias, owner);
+            owner.variables.push(alias);
+            queue.push([alias, owner]);
+          }
+        }
+      }
+    }
+  }
+
+  private collectOwnerCalls(owner: MutableOwner): void {
+    const methods = this.api.methods;
+    for (const variable of owner.variables) {
+      for (const reference of variable.references) {
+        if (!reference.isRead()) continue;
+        const found = callOnReceiver(reference.identifier);
+        if (!found) continue;
+        owner.methodCalls.push(found);
+        const { name, call } = found;
+        const kind: LifetimeEventKind | null =
+          methods.destroy.has(name) || name === 'Symbol.dispose'
+            ? 'destroy'
+            : methods.reset.has(name) && owner.kind === 'arena'
+              ? 'reset'
+              : methods.free.has(name)
+                ? 'free'
+                : null;
+        if (!kind) continue;
+        const argument = call.arguments[0];
+        const event: LifetimeEvent = {
+          kind,
+          owner,
+          call,
+          argument: kind === 'free' && argument && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : null,
+        };
+        owner.events.push(event);
+        if (kind === 'free') this.frees.push(event);
+      }
+    }
+  }
+
+  private tagged(call: TSESTree.CallExpression): MutableOwner {
+    this.taggedOwner ??= this.addOwner(
+      { kind: 'tagged', scoping: 'tagged', node: call, name: 'allocTagged', creation: null, scopedCall: null },
+      null,
+    );
+    return this.taggedOwner;
+  }
+
+  private collectTaggedCalls(): void {
+    for (const call of this.calls) {
+      if (this.api.apiOf(call.callee) !== 'freeTagged') continue;
+      const owner = this.tagged(call);
+      const argument = call.arguments[0];
+      const event: LifetimeEvent = {
+        kind: 'free',
+        owner,
+        call,
+        argument: argument && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : null,
+      };
+      owner.events.push(event);
+      this.frees.push(event);
+    }
+    this.frees.sort((a, b) => a.call.range[0] - b.call.range[0]);
+  }
+
+  private computeLifetimeScope(owner: MutableOwner): TSESTree.Node | null {
+    switch (owner.scoping) {
+      case 'withArena': {
+        const body = owner.scopedCall?.arguments[owner.scopedCall.arguments.length - 1];
+        return body && isFunctionNode(body) ? body : null;
+      }
+      case 'using': {
+        const declaration = owner.creation ? findAncestor(owner.creation, AST_NODE_TYPES.VariableDeclaration) : null;
+        return declaration?.parent ?? null;
+      }
+      case 'manual': {
+        const home = owner.creation ? enclosingFunction(owner.creation) : null;
+        if (!home) return null;
+        // Only an owner that never leaves its function and is destroyed in it has a known extent.
+        const staysHome = owner.variables.every((variable) =>
+          variable.references.every((reference) => !reference.isRead() || callOnReceiver(reference.identifier) !== null || isMemberObject(reference.identifier)),
+        );
+        const destroyedHome = owner.events.some((event) => event.kind === 'destroy' && enclosingFunction(event.call) === home);
+        return staysHome && destroyedHome ? home : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  // --- values ------------------------------------------------------------------------------
+
+  private newValue(owner: Owner, kind: OwnedValueKind, origin: TSESTree.CallExpression, roots: ReadonlySet<TSESTree.CallExpression>): OwnedValue {
+    const existing = this.valueByOrigin.get(origin);
+    if (existing) return existing;
+    const value: OwnedValue = { id: this.nextId++, owner, kind, origin, roots };
+    this.valueByOrigin.set(origin, value);
+    this.values.push(value);
+    return value;
+  }
+
+  /** Values created directly by allocation calls; derived values are created during propagation. */
+  private seedValues(): void {
+    for (const owner of this.owners) {
+      for (const { name, call } of owner.methodCalls) {
+        if (this.api.methods.alloc.has(name)) {
+          this.flow(call, new Set([this.newValue(owner, owner.kind === 'objectPool' ? 'handle' : 'handle', call, new Set([call]))]), 'direct');
+        }
+      }
+    }
+    for (const call of this.calls) {
+      if (this.api.apiOf(call.callee) === 'allocTagged') {
+        this.flow(call, new Set([this.newValue(this.tagged(call), 'handle', call, new Set([call]))]), 'direct');
+      }
+    }
+    // Views and objects whose argument is not a tracked handle still belong to the owner.
+    for (const owner of this.owners) {
+      for (const { name, call } of owner.methodCalls) {
+        if (owner.kind !== 'objectPool' && VIEW_METHODS.has(name)) this.deriveFromOwnerCall(owner, 'view', call);
+        if (owner.kind === 'objectPool' && OBJECT_METHODS.has(name)) this.deriveFromOwnerCall(owner, 'object', call);
+      }
+    }
+    for (const call of this.calls) {
+      const api = this.api.apiOf(call.callee);
+      if (api === 'strView' || api === 'slice') this.deriveView(call);
+    }
+  }
+
+  private deriveFromOwnerCall(owner: Owner, kind: OwnedValueKind, call: TSESTree.CallExpression): void {
+    if (this.valueByOrigin.has(call)) return;
+    const argument = call.arguments[0];
+    const roots = new Set<TSESTree.CallExpression>();
+    if (argument && argument.type !== AST_NODE_TYPES.SpreadElement) {
+      for (const value of this.valuesOf(argument)) for (const root of value.roots) roots.add(root);
+    }
+    this.flow(call, new Set([this.newValue(owner, kind, call, roots)]), 'direct');
+  }
+
+  /** `strView(x, ...)` / `slice(x, ...)` over owned memory: a view of the same allocation. */
+  private deriveView(call: TSESTree.CallExpression): void {
+    if (this.valueByOrigin.has(call)) return;
+    for (const argument of call.arguments) {
+      if (argument.type === AST_NODE_TYPES.SpreadElement) continue;
+      const source = [...this.valuesOf(argument)][0];
+      if (source) {
+        this.flow(call, new Set([this.newValue(source.owner, 'view', call, source.roots)]), 'direct');
+        return;
+      }
+    }
+  }
+
+  private state(variable: Scope.Variable): VariableState {
+    let state = this.variableStates.get(variable);
+    if (!state) {
+      state = { direct: new Set(), contained: new Set(), writes: [] };
+      this.variableStates.set(variable, state);
+    }
+    return state;
+  }
+
+  private addSink(sink: Sink): void {
+    const key = `${sink.kind}:${sink.expression.range[0]}:${sink.expression.range[1]}:${sink.mode}`;
+    if (this.sinkKeys.has(key)) {
+      const existing = this.sinks.find(
+        (candidate) => candidate.kind === sink.kind && candidate.expression === sink.expression && candidate.mode === sink.mode,
+      );
+      if (existing) for (const value of sink.values) (existing.values as Set<OwnedValue>).add(value);
+      return;
+    }
+    this.sinkKeys.add(key);
+    this.sinks.push({ ...sink, values: new Set(sink.values) });
+  }
+
+  /** Follows `values`, held by `expression` in `mode`, up the tree to wherever they land. */
+  private flow(expression: TSESTree.Node, values: ReadonlySet<OwnedValue>, mode: HoldMode): void {
+    let current = expression;
+    let currentMode = mode;
+    for (let steps = 0; steps < 64; steps++) {
+      const parent = current.parent;
+      if (!parent) return;
+      switch (parent.type) {
+        case AST_NODE_TYPES.TSAsExpression:
+        case AST_NODE_TYPES.TSNonNullExpression:
+        case AST_NODE_TYPES.TSSatisfiesExpression:
+        case AST_NODE_TYPES.TSTypeAssertion:
+        case AST_NODE_TYPES.ChainExpression:
+        case AST_NODE_TYPES.AwaitExpression:
+          break;
+        case AST_NODE_TYPES.ConditionalExpression:
+          if (parent.test === current) return;
+          break;
+        case AST_NODE_TYPES.LogicalExpression:
+          break;
+        case AST_NODE_TYPES.SequenceExpression:
+          if (parent.expressions[parent.expressions.length - 1] !== current) return;
+          break;
+        case AST_NODE_TYPES.ArrayExpression:
+          if (this.bindPositional(parent, current, values, currentMode)) return;
+          currentMode = 'contained';
+          break;
+        case AST_NODE_TYPES.SpreadElement:
+          if (currentMode !== 'contained') return;
+          break;
+        case AST_NODE_TYPES.Property:
+          if (parent.value !== current || parent.parent.type !== AST_NODE_TYPES.ObjectExpression) return;
+          if (this.bindPositional(parent.parent, parent, values, currentMode)) return;
+          current = parent.parent;
+          currentMode = 'contained';
+          continue;
+        case AST_NODE_TYPES.VariableDeclarator:
+          if (parent.init === current) this.bind(parent.id, values, currentMode, parent);
+          return;
+        case AST_NODE_TYPES.AssignmentExpression:
+          if (parent.right !== current) return;
+          if (parent.operator === '=' || parent.operator === '??=' || parent.operator === '||=') {
+            this.bind(parent.left, values, currentMode, parent);
+          }
+          return;
+        case AST_NODE_TYPES.ForOfStatement:
+          if (parent.right === current && currentMode === 'contained') this.bindLoopVariable(parent, values);
+          return;
+        case AST_NODE_TYPES.ReturnStatement: {
+          const fn = enclosingFunction(parent);
+          this.addSink({ kind: 'return', expression: current, values, mode: currentMode, fn, variable: null, target: null });
+          if (fn) this.flowOutOfScopedCallback(fn, values, currentMode);
+          return;
+        }
+        case AST_NODE_TYPES.ArrowFunctionExpression:
+          if (parent.body === current) {
+            this.addSink({ kind: 'return', expression: current, values, mode: currentMode, fn: parent, variable: null, target: null });
+            this.flowOutOfScopedCallback(parent, values, currentMode);
+          }
+          return;
+        case AST_NODE_TYPES.YieldExpression:
+          if (parent.argument === current && !parent.delegate) {
+            this.addSink({ kind: 'yield', expression: current, values, mode: currentMode, fn: enclosingFunction(parent), variable: null, target: null });
+          }
+          return;
+        case AST_NODE_TYPES.ThrowStatement:
+          this.addSink({ kind: 'throw', expression: current, values, mode: currentMode, fn: enclosingFunction(parent), variable: null, target: null });
+          return;
+        case AST_NODE_TYPES.MemberExpression: {
+          if (parent.object !== current) return;
+          const call = parent.parent;
+          const name = memberName(parent);
+          if (call?.type === AST_NODE_TYPES.CallExpression && call.callee === parent && name !== null) {
+            if (currentMode === 'direct' && VIEW_ALIAS_METHODS.has(name) && [...values].every((value) => value.kind === 'view')) {
+              current = call;
+              continue;
+            }
+            if (currentMode === 'contained' && ELEMENT_METHODS.has(name)) {
+              current = call;
+              currentMode = 'direct';
+              continue;
+            }
+            return;
+          }
+          if (currentMode === 'contained' && parent.computed) {
+            current = parent;
+            currentMode = 'direct';
+            continue;
+          }
+          return;
+        }
+        case AST_NODE_TYPES.CallExpression: {
+          if (parent.callee === current) return;
+          // An argument: a borrow, unless the callee stores it into its receiver.
+          const method = methodCallOf(parent);
+          if (method && STORING_METHODS.has(method.name)) {
+            this.storeInto(method.receiver, current, values, currentMode);
+          }
+          return;
+        }
+        default:
+          return;
+      }
+      current = parent;
+    }
+  }
+
+  /** `[a, b] = [h, x]` and `{ a } = { a: h }` bind by position instead of smearing. */
+  private bindPositional(
+    container: TSESTree.ArrayExpression | TSESTree.ObjectExpression,
+    element: TSESTree.Node,
+    values: ReadonlySet<OwnedValue>,
+    mode: HoldMode,
+  ): boolean {
+    const holder = container.parent;
+    let pattern: TSESTree.Node | null = null;
+    if (holder?.type === AST_NODE_TYPES.VariableDeclarator && holder.init === container) pattern = holder.id;
+    if (holder?.type === AST_NODE_TYPES.AssignmentExpression && holder.right === container && holder.operator === '=') pattern = holder.left;
+    if (!pattern || !holder) return false;
+    if (container.type === AST_NODE_TYPES.ArrayExpression && pattern.type === AST_NODE_TYPES.ArrayPattern) {
+      const index = container.elements.indexOf(element as TSESTree.Expression);
+      if (index < 0 || container.elements.slice(0, index).some((item) => item?.type === AST_NODE_TYPES.SpreadElement)) return false;
+      const target = pattern.elements[index];
+      if (target && target.type !== AST_NODE_TYPES.RestElement) this.bind(target, values, mode, holder);
+      return true;
+    }
+    if (
+      container.type === AST_NODE_TYPES.ObjectExpression &&
+      pattern.type === AST_NODE_TYPES.ObjectPattern &&
+      element.type === AST_NODE_TYPES.Property
+    ) {
+      const key = propertyKey(element);
+      if (key === null) return false;
+      for (const property of pattern.properties) {
+        if (property.type === AST_NODE_TYPES.Property && propertyKey(property) === key) this.bind(property.value, values, mode, holder);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private bind(pattern: TSESTree.Node, values: ReadonlySet<OwnedValue>, mode: HoldMode, writer: TSESTree.Node): void {
+    switch (pattern.type) {
+      case AST_NODE_TYPES.Identifier: {
+        const variable = this.variableOf(pattern);
+        if (!variable) return;
+        this.addToVariable(variable, values, mode, writer);
+        this.addSink({ kind: 'assign', expression: pattern, values, mode, fn: null, variable, target: null });
+        return;
+      }
+      case AST_NODE_TYPES.AssignmentPattern:
+        this.bind(pattern.left, values, mode, writer);
+        return;
+      case AST_NODE_TYPES.ArrayPattern:
+        if (mode !== 'contained') return;
+        for (const element of pattern.elements) {
+          if (!element) continue;
+          if (element.type === AST_NODE_TYPES.RestElement) this.bind(element.argument, values, 'contained', writer);
+          else this.bind(element, values, 'direct', writer);
+        }
+        return;
+      case AST_NODE_TYPES.ObjectPattern:
+        if (mode !== 'contained') return;
+        for (const property of pattern.properties) {
+          if (property.type === AST_NODE_TYPES.RestElement) this.bind(property.argument, values, 'contained', writer);
+          else this.bind(property.value, values, 'direct', writer);
+        }
+        return;
+      case AST_NODE_TYPES.MemberExpression:
+        this.storeInto(pattern.object, pattern, values, mode);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private bindLoopVariable(loop: TSESTree.ForOfStatement, values: ReadonlySet<OwnedValue>): void {
+    if (loop.left.type === AST_NODE_TYPES.VariableDeclaration) {
+      const declarator = loop.left.declarations[0];
+      if (declarator) this.bind(declarator.id, values, 'direct', declarator);
+    } else {
+      this.bind(loop.left, values, 'direct', loop);
+    }
+  }
+
+  /** A member write or a storing method call: the receiver object now contains the values. */
+  private storeInto(receiver: TSESTree.Node, expression: TSESTree.Node, values: ReadonlySet<OwnedValue>, mode: HoldMode): void {
+    this.addSink({ kind: 'store', expression, values, mode, fn: null, variable: null, target: receiver });
+    const root = unwrapExpression(receiver);
+    if (root.type === AST_NODE_TYPES.Identifier) {
+      const variable = this.variableOf(root);
+      if (variable && !this.ownerByVariable.has(variable)) this.addToVariable(variable, values, 'contained', expression);
+    }
+  }
+
+  /** A `withArena` callback's return value becomes the `withArena` call's value. */
+  private flowOutOfScopedCallback(fn: FunctionNode, values: ReadonlySet<OwnedValue>, mode: HoldMode): void {
+    const call = fn.parent;
+    if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[call.arguments.length - 1] !== fn) return;
+    if (this.api.apiOf(call.callee) !== 'withArena') return;
+    this.flow(call, values, mode);
+  }
+
+  private addToVariable(variable: Scope.Variable, values: ReadonlySet<OwnedValue>, mode: HoldMode, writer: TSESTree.Node): void {
+    const state = this.state(variable);
+    const held = mode === 'direct' ? state.direct : state.contained;
+    let changed = false;
+    for (const value of values) {
+      if (!state.writes.some((write) => write.value === value && write.node === writer && write.mode === mode)) {
+        state.writes.push({ value, mode, node: writer });
+      }
+      if (!held.has(value)) {
+        held.add(value);
+        changed = true;
+      }
+    }
+    this.valueVariables.add(variable);
+    if (changed) this.pendingVariables.push(variable);
+  }
+
+  private propagate(): void {
+    for (let rounds = 0; this.pendingVariables.length > 0 && rounds < 10_000; rounds++) {
+      const variable = this.pendingVariables.pop()!;
+      const state = this.state(variable);
+      for (const reference of variable.references) {
+        if (!reference.isRead() || reference.isWrite()) continue;
+        const identifier = reference.identifier;
+        if (identifier.type !== AST_NODE_TYPES.Identifier) continue;
+        if (state.direct.size > 0) this.flow(identifier, state.direct, 'direct');
+        if (state.contained.size > 0) this.flow(identifier, state.contained, 'contained');
+        this.recordCapture(identifier, variable, state);
+      }
+      this.refreshDerivedValues();
+    }
+  }
+
+  /** A read inside a function nested deeper than the variable's own: the function captures it. */
+  private recordCapture(identifier: TSESTree.Identifier, variable: Scope.Variable, state: VariableState): void {
+    const fn = enclosingFunction(identifier);
+    const declaredIn = variable.defs[0]?.name;
+    if (!fn || !declaredIn || isWithin(declaredIn, fn)) return;
+    const values = new Set([...state.direct, ...state.contained]);
+    this.addSink({ kind: 'closure', expression: identifier, values, mode: state.direct.size > 0 ? 'direct' : 'contained', fn, variable, target: null });
+  }
+
+  /** Views whose handle argument became known later get their roots (idempotent). */
+  private refreshDerivedValues(): void {
+    for (const value of this.values) {
+      if (value.kind === 'handle') continue;
+      const argument = value.origin.arguments[0];
+      if (!argument || argument.type === AST_NODE_TYPES.SpreadElement) continue;
+      for (const source of this.valuesOf(argument)) {
+        for (const root of source.roots) (value.roots as Set<TSESTree.CallExpression>).add(root);
+      }
+    }
+  }
+
+  // --- queries -----------------------------------------------------------------------------
+
+  ownerOfVariable(variable: Scope.Variable): Owner | null {
+    return this.ownerByVariable.get(variable) ?? null;
+  }
+
+  ownerOf(expression: TSESTree.Node): Owner | null {
+    const node = unwrapExpression(expression);
+    if (node.type !== AST_NODE_TYPES.Identifier) return null;
+    const variable = this.variableOf(node);
+    return variable ? this.ownerOfVariable(variable) : null;
+  }
+
+  valuesOf(expression: TSESTree.Node, mode: HoldMode = 'direct'): ReadonlySet<OwnedValue> {
+    const node = unwrapExpression(expression);
+    switch (node.type) {
+      case AST_NODE_TYPES.Identifier: {
+        const variable = this.variableOf(node);
+        const state = variable ? this.variableStates.get(variable) : undefined;
+        return (mode === 'direct' ? state?.direct : state?.contained) ?? EMPTY;
+      }
+      case AST_NODE_TYPES.CallExpression: {
+        const value = this.valueByOrigin.get(node);
+        if (value && mode === 'direct') return new Set([value]);
+        const method = methodCallOf(node);
+        if (method && mode === 'direct' && VIEW_ALIAS_METHODS.has(method.name)) return this.valuesOf(method.receiver, 'direct');
+        return EMPTY;
+      }
+      case AST_NODE_TYPES.ConditionalExpression:
+        return union(this.valuesOf(node.consequent, mode), this.valuesOf(node.alternate, mode));
+      case AST_NODE_TYPES.LogicalExpression:
+        return union(this.valuesOf(node.left, mode), this.valuesOf(node.right, mode));
+      case AST_NODE_TYPES.SequenceExpression: {
+        const last = node.expressions[node.expressions.length - 1];
+        return last ? this.valuesOf(last, mode) : EMPTY;
+      }
+      case AST_NODE_TYPES.AwaitExpression:
+        return this.valuesOf(node.argument, mode);
+      case AST_NODE_TYPES.MemberExpression:
+        return mode === 'direct' && node.computed ? this.valuesOf(node.object, 'contained') : EMPTY;
+      case AST_NODE_TYPES.ArrayExpression:
+        if (mode !== 'contained') return EMPTY;
+        return node.elements.reduce<ReadonlySet<OwnedValue>>((all, element) => {
+          if (!element) return all;
+          if (element.type === AST_NODE_TYPES.SpreadElement) return union(all, this.valuesOf(element.argument, 'contained'));
+          return union(all, union(this.valuesOf(element, 'direct'), this.valuesOf(element, 'contained')));
+        }, EMPTY);
+      case AST_NODE_TYPES.ObjectExpression:
+        if (mode !== 'contained') return EMPTY;
+        return node.properties.reduce<ReadonlySet<OwnedValue>>((all, property) => {
+          if (property.type === AST_NODE_TYPES.SpreadElement) return union(all, this.valuesOf(property.argument, 'contained'));
+          return union(all, union(this.valuesOf(property.value, 'direct'), this.valuesOf(property.value, 'contained')));
+        }, EMPTY);
+      default:
+        return EMPTY;
+    }
+  }
+
+  writesOf(variable: Scope.Variable): readonly ValueWrite[] {
+    return this.variableStates.get(variable)?.writes ?? [];
+  }
+
+  writeNodesOf(variable: Scope.Variable): readonly TSESTree.Node[] {
+    const cached = this.writeNodeCache.get(variable);
+    if (cached) return cached;
+    const nodes: TSESTree.Node[] = [];
+    for (const reference of variable.references) {
+      if (!reference.isWrite()) continue;
+      const writer = writerOf(reference.identifier);
+      if (writer) nodes.push(writer);
+    }
+    this.writeNodeCache.set(variable, nodes);
+    return nodes;
+  }
+
+  variableOf(identifier: TSESTree.Identifier): Scope.Variable | null {
+    return ASTUtils.findVariable(this.sourceCode.getScope(identifier), identifier);
+  }
+}
+
+const EMPTY: ReadonlySet<OwnedValue> = new Set();
+
+function union<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): ReadonlySet<T> {
+  if (a.size === 0) return b;
+  if (b.size === 0) return a;
+  return new Set([...a, ...b]);
+}
+
+function propertyKey(property: TSESTree.Property): string | null {
+  if (!property.computed && property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
+  if (property.key.type === AST_NODE_TYPES.Literal) return String(property.key.value);
+  return null;
+}
+
+function isMemberObject(identifier: TSESTree.Node): boolean {
+  const parent = identifier.parent;
+  return parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier;
+}
+
+function findAncestor<T extends AST_NODE_TYPES>(node: TSESTree.Node, type: T): Extract<TSESTree.Node, { type: T }> | null {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === type) return current as Extract<TSESTree.Node, { type: T }>;
+    if (isFunctionNode(current)) return null;
+  }
+  return null;
+}
+
+/** The node that performs a write through this identifier (indexed by CodePathIndex). */
+export function writerOf(identifier: TSESTree.Node): TSESTree.Node | null {
+  for (let current: TSESTree.Node | undefined = identifier.parent; current; current = current.parent) {
+    switch (current.type) {
+      case AST_NODE_TYPES.VariableDeclarator:
+      case AST_NODE_TYPES.AssignmentExpression:
+      case AST_NODE_TYPES.UpdateExpression:
+        return current;
+      case AST_NODE_TYPES.ForOfStatement:
+      case AST_NODE_TYPES.ForInStatement:
+        // `for (x of xs)`: the loop variable is written at the start of each iteration.
+        return current.left.type === AST_NODE_TYPES.VariableDeclaration ? (current.left.declarations[0] ?? null) : identifier;
+      case AST_NODE_TYPES.ArrayPattern:
+      case AST_NODE_TYPES.ObjectPattern:
+      case AST_NODE_TYPES.Property:
+      case AST_NODE_TYPES.AssignmentPattern:
+      case AST_NODE_TYPES.RestElement:
+        continue;
+      default:
+        return null;
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sharing one analysis between the rules of a file
+
+interface SharedAnalysis {
+  readonly paths: CodePathIndex;
+  readonly calls: TSESTree.CallExpression[];
+  model: OwnershipModel | null;
+}
+
+const sharedByFile = new WeakMap<object, SharedAnalysis>();
+
+/**
+ * Listeners for a rule that needs the ownership model: `onModel` runs at `Program:exit` with the
+ * file's model and code path index. Files without an allocator import get no listeners at all.
+ */
+export function useOwnership(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  onModel: (model: OwnershipModel, paths: CodePathIndex) => void,
+): TSESLint.RuleListener {
+  const api = getAllocatorApi(context);
+  if (!api.active) return {};
+  const sourceCode = context.sourceCode;
+  let shared = sharedByFile.get(sourceCode);
+  let recording: TSESLint.RuleListener = {};
+  if (!shared) {
+    const created: SharedAnalysis = { paths: new CodePathIndex(), calls: [], model: null };
+    shared = created;
+    sharedByFile.set(sourceCode, created);
+    recording = mergeListeners(created.paths.listeners, {
+      CallExpression(node) {
+        created.calls.push(node);
+      },
+    });
+  }
+  const analysis = shared;
+  return mergeListeners(recording, {
+    'Program:exit'() {
+      analysis.model ??= new ModelBuilder(api, sourceCode, analysis.calls);
+      onModel(analysis.model, analysis.paths);
+    },
+  });
+}

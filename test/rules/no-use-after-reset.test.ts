@@ -1,0 +1,212 @@
+import rule from '../../rules/no-use-after-reset.js';
+import { runRuleTests } from '../fixtures/rule-tester.js';
+
+const IMPORT = `import { createArena, createPool, createObjectPool, withArena, allocTagged, freeTagged, MemTag } from 'eslint-plugin-arena/runtime';\n`;
+
+runRuleTests('no-use-after-reset', rule, {
+  valid: [
+    // Used before the reset only.
+    IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.bytes(h)[0] = 1; a.reset();`,
+    // Re-allocated after the reset.
+    IMPORT + `const a = createArena(64, 'a'); let h = a.alloc(8); a.reset(); h = a.alloc(8); a.bytes(h);`,
+    // Allocated at the top of every iteration, reset at the end: each use sees a fresh handle.
+    IMPORT + `const a = createArena(64, 'a'); for (let i = 0; i < 3; i++) { const h = a.alloc(8); a.bytes(h)[0] = i; a.reset(); }`,
+    IMPORT + `const a = createArena(64, 'a'); let h; while (next()) { h = a.alloc(8); a.bytes(h); a.reset(); }`,
+    // Asking is fine.
+    IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); if (!a.isLive(h)) console.log(typeof h, h === null);`,
+    // Look-alike names without an allocator import.
+    `function createArena(n: number, s: string) { return { alloc: (x: number) => x, reset() {}, bytes: (h: number) => [h] }; }
+     const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); a.bytes(h);`,
+    `import { createArena } from 'my-own-arena'; const a = createArena(); const h = a.alloc(8); a.destroy(); a.bytes(h);`,
+    // Another arena was reset.
+    IMPORT + `const a = createArena(64, 'a'); const b = createArena(64, 'b'); const hb = b.alloc(8); a.reset(); b.bytes(hb);`,
+    // Exclusive branches.
+    IMPORT + `function f(c: boolean) { const a = createArena(64, 'a'); const h = a.alloc(8); if (c) { a.reset(); } else { a.bytes(h); } a.destroy(); }`,
+    IMPORT + `function f(c: boolean) { const a = createArena(64, 'a'); const h = a.alloc(8); if (c) { a.destroy(); return; } a.bytes(h); a.destroy(); }`,
+    // A pool frees another slot.
+    IMPORT + `const p = createPool(16, 4, 'p'); const x = p.alloc()!; const y = p.alloc()!; p.free(x); p.bytes(y);`,
+    // Reset inside a function that is not called here (intra-procedural).
+    IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); const clear = () => a.reset(); a.bytes(h);`,
+    // using / withArena: used within their lifetime.
+    IMPORT + `function f() { using a = createArena(64, 'a'); const h = a.alloc(8); return a.bytes(h).slice(); }`,
+    IMPORT + `withArena(64, 'w', (a) => { const h = a.alloc(8); a.bytes(h)[0] = 1; });`,
+    // A copy taken out of withArena is not arena memory.
+    IMPORT + `const copy = withArena(64, 'w', (a) => a.bytes(a.alloc(8)).slice()); copy[0] = 1;`,
+    IMPORT + `const size = withArena(64, 'w', (a) => a.bytes(a.alloc(8)).length); console.log(size);`,
+    // Namespace import, re-allocated view.
+    `import * as rt from 'eslint-plugin-arena/runtime';
+     const a = rt.createArena(64, 'a'); let h = a.alloc(8); let v = a.bytes(h); a.reset(); h = a.alloc(8); v = a.bytes(h); v[0] = 1;`,
+    // try/finally resets after the last use.
+    IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); try { a.bytes(h)[0] = 1; } finally { a.reset(); }`,
+    // Generators and async functions use the handle before the reset.
+    IMPORT + `function* g() { const a = createArena(64, 'a'); const h = a.alloc(8); yield a.bytes(h); a.destroy(); }`,
+    IMPORT + `async function f() { const a = createArena(64, 'a'); const h = a.alloc(8); await tick(); a.bytes(h); a.destroy(); }`,
+    // Positional destructuring: the reset arena's handle is not the one used.
+    IMPORT + `const a = createArena(64, 'a'); const b = createArena(64, 'b'); const [ha, hb] = [a.alloc(8), b.alloc(8)]; a.reset(); b.bytes(hb);`,
+    // Using an arena after reset (not destroy) is fine.
+    IMPORT + `const a = createArena(64, 'a'); a.reset(); const h = a.alloc(8); a.bytes(h);`,
+    // Option: owner calls after destroy not checked.
+    { code: IMPORT + `const a = createArena(64, 'a'); a.destroy(); a.alloc(8);`, options: [{ checkOwnerCalls: false }] },
+    // Object pool: using the object before freeing its handle.
+    IMPORT + `const pool = createObjectPool(() => ({ x: 0 }), 4, 'o'); const h = pool.alloc()!; const o = pool.get(h); o.x = 1; pool.free(h);`,
+    // A second free is no-mixed-ownership's to report, not a use.
+    IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; p.free(h); p.free(h);`,
+    // Freed then cleared.
+    IMPORT + `const p = createPool(16, 4, 'p'); let h = p.alloc(); p.free(h!); h = null; console.log(h);`,
+    // The tagged allocator.
+    IMPORT + `const h = allocTagged(8, MemTag.Temp); use(h); freeTagged(h, MemTag.Temp);`,
+    // Reset and use in different functions.
+    IMPORT + `const a = createArena(64, 'a'); function reset() { a.reset(); } function read(h: number) { return h; } read(a.alloc(8));`,
+  ],
+  invalid: [
+    {
+      code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); a.bytes(h);`,
+      errors: [{ messageId: 'afterReset', data: { name: 'h', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' }, line: 2, column: 74 }],
+    },
+    {
+      code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); console.log(h);`,
+      errors: [{ messageId: 'afterDestroy' }],
+    },
+    {
+      code: IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; p.free(h); p.bytes(h);`,
+      errors: [{ messageId: 'afterFree', data: { name: 'h', call: 'p.free', line: 2, kind: 'handle', owner: 'p' } }],
+    },
+    {
+      // Loops: allocated once, reset at the end of each iteration, used again in the next one.
+      code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); for (const x of xs) { a.bytes(h)[0] = x; a.reset(); }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      code: IMPORT + `function f(c: boolean) { const a = createArena(64, 'a'); const h = a.alloc(8); if (c) a.reset(); a.bytes(h); a.destroy(); }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Alias.
+      code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); const h2 = h; a.reset(); a.bytes(h2);`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Renamed import and an aliased owner.
+      code: `import { createArena as mk } from 'eslint-plugin-arena/runtime'; const arena = mk(64, 'a'); const same = arena; const h = same.alloc(8); arena.reset(); same.bytes(h);`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      code: `import * as rt from 'eslint-plugin-arena/runtime'; const a = rt.createArena(64, 'a'); const h = a.allocAligned(8, 16); a.reset(); a.bytes(h);`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Destructuring.
+      code: IMPORT + `const a = createArena(64, 'a'); const [first, second] = [a.alloc(8), a.alloc(8)]; a.reset(); a.bytes(second);`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      code: IMPORT + `const a = createArena(64, 'a'); const { h } = { h: a.alloc(8) }; a.reset(); a.bytes(h);`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Views die with their arena generation.
+      code: IMPORT + `const a = createArena(64, 'a'); const v = a.bytes(a.alloc(8)); a.reset(); v[0] = 1;`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      code: IMPORT + `const a = createArena(64, 'a'); const w = a.bytes(a.alloc(8)).subarray(2); a.reset(); w[0] = 1;`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // A view of a freed slot.
+      code: IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; const v = p.bytes(h); p.free(h); v[0] = 1;`,
+      errors: [{ messageId: 'afterFree' }],
+    },
+    {
+      code: IMPORT + `const pool = createObjectPool(() => ({ x: 0 }), 4, 'o'); const h = pool.alloc()!; const o = pool.get(h); pool.free(h); o.x = 2;`,
+      errors: [{ messageId: 'afterFree', data: { name: 'o', call: 'pool.free', line: 2, kind: 'pooled object', owner: 'pool' } }],
+    },
+    {
+      // The withArena result is memory of a destroyed arena.
+      code: IMPORT + `const h = withArena(64, 'w', (a) => a.alloc(8)); console.log(h);`,
+      errors: [{ messageId: 'afterScope', data: { name: 'h', call: 'withArena', line: 2, kind: 'handle', owner: 'a' } }],
+    },
+    {
+      code: IMPORT + `let view: Uint8Array | undefined; withArena(64, 'w', (arena) => { view = arena.bytes(arena.alloc(8)); }); view![0] = 1;`,
+      errors: [{ messageId: 'afterScope' }],
+    },
+    {
+      // try/finally.
+      code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); try { work(); } finally { a.reset(); } a.bytes(h);`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // async/await.
+      code: IMPORT + `async function f() { const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); await tick(); return a.bytes(h); }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Generator.
+      code: IMPORT + `function* g() { const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); yield h; }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // using arena reset by hand.
+      code: IMPORT + `function f() { using a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); return a.bytes(h).slice(); }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Conditional and logical expressions.
+      code: IMPORT + `const a = createArena(64, 'a'); const h = big ? a.alloc(64) : a.alloc(8); a.reset(); a.bytes(h);`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      code: IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc() ?? fail(); p.free(h); p.bytes(h);`,
+      errors: [{ messageId: 'afterFree' }],
+    },
+    {
+      // The tagged allocator.
+      code: IMPORT + `const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); use(h);`,
+      errors: [{ messageId: 'afterFree' }],
+    },
+    {
+      // Owner calls after destroy.
+      code: IMPORT + `const a = createArena(64, 'a'); a.destroy(); a.alloc(8);`,
+      errors: [{ messageId: 'ownerAfterDestroy', data: { owner: 'a', method: 'alloc', call: 'a.destroy', line: 2 } }],
+    },
+    {
+      code: IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; p.destroy(); p.bytes(h);`,
+      errors: [{ messageId: 'ownerAfterDestroy' }, { messageId: 'afterDestroy' }],
+    },
+    {
+      code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a[Symbol.dispose](); use(h);`,
+      errors: [{ messageId: 'afterDestroy' }],
+    },
+    {
+      // Switch fall-through.
+      code: IMPORT + `function f(k: number) { const a = createArena(64, 'a'); const h = a.alloc(8); switch (k) { case 1: a.reset(); case 2: use(h); } a.destroy(); }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Handle kept across iterations of a while loop with continue.
+      code: IMPORT + `const a = createArena(64, 'a'); let h = a.alloc(8); while (more()) { use(a.bytes(h)); if (skip()) { a.reset(); continue; } h = a.alloc(8); }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Nested function owning everything.
+      code: IMPORT + `class Graph { build() { const a = createArena(64, 'g'); const edge = a.alloc(16); a.reset(); return a.bytes(edge)[0]; } }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // A configured allocator.
+      code: `import { makeRegion } from 'my-alloc'; const r = makeRegion(); const h = r.grab(8); r.clear(); r.bytes(h);`,
+      settings: { arena: { allocators: [{ module: 'my-alloc', createArena: ['makeRegion'], alloc: ['grab'], reset: ['clear'] }] } },
+      errors: [{ messageId: 'afterReset', data: { name: 'h', call: 'r.clear', line: 1, kind: 'handle', owner: 'r' } }],
+    },
+    {
+      // Freed in one branch, used after the join.
+      code: IMPORT + `function f(c: boolean) { const p = createPool(16, 4, 'p'); const h = p.alloc()!; if (c) p.free(h); p.bytes(h); }`,
+      errors: [{ messageId: 'afterFree' }],
+    },
+    {
+      // The free goes through an alias.
+      code: IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; const same = h; p.free(same); p.bytes(h);`,
+      errors: [{ messageId: 'afterFree' }],
+    },
+  ],
+});
