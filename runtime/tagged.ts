@@ -3,7 +3,7 @@
 // It is a growable slot table (slots.ts), so its handles are generation-checked like a pool's.
 import { POISON_BYTE, detachBuffer, isDebugMode } from './debug.js';
 import { ArenaError, describeHandleValue, invalidSizeReason } from './errors.js';
-import { allocationGate, gateRefuses, onLayoutChange } from './registry.js';
+import { allocationGate, gateRefuses, getHandleLayout, onLayoutChange } from './registry.js';
 import { SlotOwner } from './slots.js';
 import { chargeAlloc, chargeFree, statsEnabled } from './stats.js';
 import { MemTag, isDefinedTag, tagLabel, throwInvalidTag } from './tags.js';
@@ -33,7 +33,8 @@ class TaggedHeap extends SlotOwner {
   private peakBytes = 0;
 
   constructor() {
-    super('tagged heap', MemTag.General, BLOCK_SLOTS, true, TAGGED_SLOT_BITS);
+    // Under a test layout with tiny serials, a block must still fit in the slot space.
+    super('tagged heap', MemTag.General, Math.min(BLOCK_SLOTS, 2 ** (getHandleLayout().serialBits - 1)), true, TAGGED_SLOT_BITS);
     this.register();
   }
 
