@@ -1,6 +1,8 @@
 import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 
+import noArenaEscape from '../rules/no-arena-escape.js';
 import noUseAfterReset from '../rules/no-use-after-reset.js';
+import noLeakedArena from '../rules/no-leaked-arena.js';
 import requireAllocTag from '../rules/require-alloc-tag.js';
 import type { ArenaRuleDocs } from './create-rule.js';
 
@@ -13,6 +15,8 @@ export type ArenaRule = RuleModule<string, unknown[], ArenaRuleDocs>;
  * picked up everywhere.
  */
 export const rules: Readonly<Record<string, ArenaRule>> = {
+  'no-arena-escape': noArenaEscape,
   'no-use-after-reset': noUseAfterReset,
+  'no-leaked-arena': noLeakedArena,
   'require-alloc-tag': requireAllocTag,
 };

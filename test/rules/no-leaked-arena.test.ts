@@ -1,0 +1,237 @@
+import rule from '../../rules/no-leaked-arena.js';
+import { runRuleTests } from '../fixtures/rule-tester.js';
+
+const RT = "import { createArena, createPool, createObjectPool, withArena, MemTag } from 'eslint-plugin-arena/runtime';\n";
+
+runRuleTests('no-leaked-arena', rule, {
+  valid: [
+    // Destroyed on every path.
+    RT + "function f() { const a = createArena(64, 'a'); a.alloc(8, MemTag.Temp); a.destroy(); }",
+    RT + "function f(x: boolean) { const a = createArena(64, 'a'); try { if (x) return 1; a.alloc(8); return 2; } finally { a.destroy(); } }",
+    RT + "function f(x: boolean) { const a = createArena(64, 'a'); if (x) { a.destroy(); return; } a.destroy(); }",
+    RT + "function f(x: boolean) { const a = createArena(64, 'a'); if (x) { a.destroy(); throw new Error('bad'); } a.destroy(); }",
+    RT + "function f() { const a = createArena(64, 'a'); a[Symbol.dispose](); }",
+    RT + "function f() { const a = createArena(64, 'a'); a!.destroy(); }",
+    RT + "function f() { const p = createPool(8, 8, 'p', { tag: MemTag.Node }); p.alloc(); p.destroy(); }",
+    // A throw caught in the same function is not an exit.
+    RT + "function f() { const a = createArena(64, 'a'); try { throw new Error('x'); } catch { /* handled */ } a.destroy(); }",
+    // `using`, withArena, module level.
+    RT + "function f() { using a = createArena(64, 'a'); a.alloc(8); }",
+    RT + "async function f() { await using a = createArena(64, 'a'); await null; a.alloc(8); }",
+    RT + "function f() { return withArena(64, 'w', (arena) => arena.used); }",
+    RT + "export const shared = createArena(1 << 20, 'shared');",
+    RT + "const cache = createPool(8, 8, 'cache'); export function get() { return cache.alloc(); }",
+    // Handed on: returned, stored, given to a constructor or a collection.
+    RT + "export function make() { const a = createArena(64, 'a'); a.alloc(8); return a; }",
+    RT + "export function make() { return createArena(64, 'a'); }",
+    RT + "export const make = () => createArena(64, 'a');",
+    RT + "class Holder { arena; constructor() { this.arena = createArena(64, 'h'); } }",
+    RT + "class Holder { private readonly arena = createArena(64, 'h'); }",
+    RT + "class Holder { constructor(readonly a: unknown) {} } export function f() { const a = createArena(64, 'a'); return new Holder(a); }",
+    RT + "const all: unknown[] = []; export function f() { const a = createArena(64, 'a'); all.push(a); }",
+    RT + "export function f() { const a = createArena(64, 'a'); return { arena: a, size: 1 }; }",
+    RT + "let current: unknown; export function f() { const a = createArena(64, 'a'); current = a; }",
+    RT + "export function* f() { const a = createArena(64, 'a'); yield a; }",
+    RT + "declare function register(x: unknown): void; export function f() { register(createArena(64, 'inline')); }",
+    {
+      code: RT + "declare function adopt(x: unknown): void; export function f() { const a = createArena(64, 'a'); adopt(a); }",
+      options: [{ transferFunctions: ['adopt'] }],
+    },
+    // Inline create-and-destroy.
+    RT + "export function f() { createArena(64, 'a').destroy(); }",
+    // Aliases the analysis does not follow: silent (precision first).
+    RT + "export function f() { const a = createArena(64, 'a'); let b; b = a; return b; }",
+    RT + "export function f() { const a = createArena(64, 'a'); process.on('exit', () => a.destroy()); }",
+    // Reassigned owner variables are not judged.
+    RT + "export function f() { let a = createArena(64, 'a'); a.destroy(); a = createArena(64, 'b'); return a; }",
+    // Look-alike names without an allocator import.
+    "function createArena(n: number, s: string) { return { n, s }; } export function f() { const a = createArena(1, 'x'); return a.n; }",
+    "declare const rt: { createArena(n: number): object }; export function f() { const a = rt.createArena(1); void a; }",
+    // Shadowed import.
+    RT + "export function f(createArena: () => object) { const a = createArena(); void a; }",
+  ],
+  invalid: [
+    {
+      code: RT + "function f() { const a = createArena(64, 'a'); a.alloc(8); }",
+      errors: [{ messageId: 'neverDestroyed', data: { kind: 'Arena', name: 'a' } }],
+      output: RT + "function f() { using a = createArena(64, 'a'); a.alloc(8); }",
+    },
+    {
+      // Early return skips the destroy; a destroy remains, so `using` is only a suggestion.
+      code: RT + "function f(x: boolean) { const a = createArena(64, 'a'); if (x) return; a.destroy(); }",
+      errors: [
+        {
+          messageId: 'notDestroyedOnEveryPath',
+          suggestions: [{ messageId: 'useUsing', output: RT + "function f(x: boolean) { using a = createArena(64, 'a'); if (x) return; a.destroy(); }" }],
+        },
+      ],
+      output: null,
+    },
+    {
+      // A throw statement is an exit too.
+      code: RT + "function f(x: boolean) { const a = createArena(64, 'a'); if (x) throw new Error('bad'); a.destroy(); }",
+      errors: [
+        {
+          messageId: 'notDestroyedOnEveryPath',
+          suggestions: [{ messageId: 'useUsing', output: RT + "function f(x: boolean) { using a = createArena(64, 'a'); if (x) throw new Error('bad'); a.destroy(); }" }],
+        },
+      ],
+      output: null,
+    },
+    {
+      // Destroyed only in the catch block: the normal path leaks.
+      code: RT + "function f() { const a = createArena(64, 'a'); try { a.alloc(8); } catch (e) { a.destroy(); throw e; } }",
+      errors: [{ messageId: 'notDestroyedOnEveryPath', suggestions: [{ messageId: 'useUsing', output: RT + "function f() { using a = createArena(64, 'a'); try { a.alloc(8); } catch (e) { a.destroy(); throw e; } }" }] }],
+      output: null,
+    },
+    {
+      // `continue` skips the destroy at the end of the loop body.
+      code: RT + "function f(xs: number[]) { for (const x of xs) { const a = createArena(64, 'a'); if (x > 1) continue; a.destroy(); } }",
+      errors: [{ messageId: 'notDestroyedOnEveryPath', suggestions: [{ messageId: 'useUsing', output: RT + "function f(xs: number[]) { for (const x of xs) { using a = createArena(64, 'a'); if (x > 1) continue; a.destroy(); } }" }] }],
+      output: null,
+    },
+    {
+      // Returned on one path, leaked on the other: no rewrite (the returned arena must stay alive).
+      code: RT + "function f(x: boolean) { const a = createArena(64, 'a'); if (x) return a; return null; }",
+      errors: [{ messageId: 'notDestroyedOnEveryPath' }],
+      output: null,
+    },
+    {
+      // Pools and object pools.
+      code: RT + "function f() { const nodes = createPool(8, 8, 'n', { tag: MemTag.Node }); return nodes.alloc() !== null; }",
+      errors: [{ messageId: 'neverDestroyed', data: { kind: 'Pool', name: 'nodes' } }],
+      output: RT + "function f() { using nodes = createPool(8, 8, 'n', { tag: MemTag.Node }); return nodes.alloc() !== null; }",
+    },
+    {
+      code: RT + "function f() { const objs = createObjectPool(() => ({ x: 0 }), 4, 'o'); const h = objs.alloc(); return h === null; }",
+      errors: [{ messageId: 'neverDestroyed', data: { kind: 'Object pool', name: 'objs' } }],
+      output: RT + "function f() { using objs = createObjectPool(() => ({ x: 0 }), 4, 'o'); const h = objs.alloc(); return h === null; }",
+    },
+    {
+      // A borrow (plain call argument) does not take ownership.
+      code: RT + "declare function fill(x: unknown): void; function f() { const a = createArena(64, 'a'); fill(a); }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: RT + "declare function fill(x: unknown): void; function f() { using a = createArena(64, 'a'); fill(a); }",
+    },
+    {
+      // Renamed import.
+      code: "import { createArena as mk } from 'eslint-plugin-arena/runtime';\nfunction f() { const scratch = mk(64, 's'); return scratch.used; }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: "import { createArena as mk } from 'eslint-plugin-arena/runtime';\nfunction f() { using scratch = mk(64, 's'); return scratch.used; }",
+    },
+    {
+      // Namespace import.
+      code: "import * as rt from 'eslint-plugin-arena/runtime';\nfunction f() { const a = rt.createArena(64, 's'); a.reset(); }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: "import * as rt from 'eslint-plugin-arena/runtime';\nfunction f() { using a = rt.createArena(64, 's'); a.reset(); }",
+    },
+    {
+      // A handle returned from the function would be dead after `using`: suggestion only... and not even that.
+      code: RT + "function f() { const a = createArena(64, 'a'); const h = a.alloc(8); return h; }",
+      errors: [{ messageId: 'neverDestroyed', suggestions: [] }],
+      output: null,
+    },
+    {
+      // A view stored outside the block: no rewrite.
+      code: RT + "let keep: Uint8Array | undefined; function f() { const a = createArena(64, 'a'); keep = a.bytes(a.alloc(8)); }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: null,
+    },
+    {
+      // Views used only inside the block, also through an array callback: the rewrite is safe.
+      code: RT + "function f(xs: number[]) { const a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); let sum = 0; for (const h of hs) sum += a.bytes(h).length; return sum; }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: RT + "function f(xs: number[]) { using a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); let sum = 0; for (const h of hs) sum += a.bytes(h).length; return sum; }",
+    },
+    {
+      // Used by a timer callback that runs later: the rewrite would destroy it too early.
+      code: RT + "function f() { const a = createArena(64, 'a'); setTimeout(() => a.alloc(8), 10); }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: null,
+    },
+    {
+      // A copy is still a call result: conservatively not rewritten.
+      code: RT + "function f() { const a = createArena(64, 'a'); const h = a.alloc(8); return Uint8Array.from(a.bytes(h)); }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: null,
+    },
+    {
+      // Async functions and await.
+      code: RT + "async function f() { const a = createArena(64, 'a'); await Promise.resolve(); a.alloc(8); }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: RT + "async function f() { using a = createArena(64, 'a'); await Promise.resolve(); a.alloc(8); }",
+    },
+    {
+      // Generators: an early return skips the destroy.
+      code: RT + "function* g(n: number) { const a = createArena(64, 'a'); if (n === 0) return; yield a.used; a.destroy(); }",
+      errors: [{ messageId: 'notDestroyedOnEveryPath', suggestions: [{ messageId: 'useUsing', output: RT + "function* g(n: number) { using a = createArena(64, 'a'); if (n === 0) return; yield a.used; a.destroy(); }" }] }],
+      output: null,
+    },
+    {
+      // Nested functions each own their arena.
+      code: RT + "function outer() { const a = createArena(64, 'a'); function inner() { const b = createArena(8, 'b'); return b.used; } a.destroy(); return inner(); }",
+      errors: [{ messageId: 'neverDestroyed', data: { kind: 'Arena', name: 'b' } }],
+      output: RT + "function outer() { const a = createArena(64, 'a'); function inner() { using b = createArena(8, 'b'); return b.used; } a.destroy(); return inner(); }",
+    },
+    {
+      // Arrow function body block; `let` is rewritten too.
+      code: RT + "const f = () => { let a = createArena(64, 'a'); return a.capacity; };",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: RT + "const f = () => { using a = createArena(64, 'a'); return a.capacity; };",
+    },
+    {
+      // `const` aliases are the same owner: destroying the alias on one path is not enough.
+      code: RT + "function f(x: boolean) { const a = createArena(64, 'a'); const b = a; if (x) return; b.destroy(); }",
+      errors: [{ messageId: 'notDestroyedOnEveryPath', suggestions: [{ messageId: 'useUsing', output: RT + "function f(x: boolean) { using a = createArena(64, 'a'); const b = a; if (x) return; b.destroy(); }" }] }],
+      output: null,
+    },
+    {
+      // Created and dropped.
+      code: RT + "function f() { createArena(64, 'dropped'); }",
+      errors: [{ messageId: 'dropped', data: { kind: 'Arena' } }],
+      output: null,
+    },
+    {
+      code: RT + "function f() { return createArena(64, 'tmp').alloc(8); }",
+      errors: [{ messageId: 'dropped' }],
+      output: null,
+    },
+    {
+      code: RT + "function f() { createPool(8, 8, 'p').alloc(); }",
+      errors: [{ messageId: 'dropped', data: { kind: 'Pool' } }],
+      output: null,
+    },
+    {
+      // A class method: not stored on `this`, so it leaks.
+      code: RT + "class S { run() { const a = createArena(64, 'a'); return a.used; } }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: RT + "class S { run() { using a = createArena(64, 'a'); return a.used; } }",
+    },
+    {
+      // Switch with a fall-out path.
+      code: RT + "function f(k: number) { const a = createArena(64, 'a'); switch (k) { case 1: a.destroy(); break; default: return; } }",
+      errors: [{ messageId: 'notDestroyedOnEveryPath', suggestions: [{ messageId: 'useUsing', output: RT + "function f(k: number) { using a = createArena(64, 'a'); switch (k) { case 1: a.destroy(); break; default: return; } }" }] }],
+      output: null,
+    },
+    {
+      // JavaScript files get the rewrite as a suggestion (the runtime must support `using`).
+      code: RT + "function f() { const a = createArena(64, 'a'); a.alloc(8); }",
+      filename: 'file.js',
+      errors: [{ messageId: 'neverDestroyed', suggestions: [{ messageId: 'useUsing', output: RT + "function f() { using a = createArena(64, 'a'); a.alloc(8); }" }] }],
+      output: null,
+    },
+    {
+      // Multiple declarators cannot become one `using`.
+      code: RT + "function f() { const a = createArena(64, 'a'), n = 1; return a.used + n; }",
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: null,
+    },
+    {
+      // Settings: a configured allocator is judged, but not rewritten (its owners may not be Disposable).
+      code: "import { makeRegion } from 'my-alloc';\nfunction f() { const r = makeRegion(); r.take(8); }",
+      settings: { arena: { allocators: [{ module: 'my-alloc', createArena: ['makeRegion'], alloc: ['take'], destroy: ['drop'] }] } },
+      errors: [{ messageId: 'neverDestroyed' }],
+      output: null,
+    },
+  ],
+});
