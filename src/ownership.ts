@@ -104,9 +104,13 @@ export interface Sink {
   readonly mode: HoldMode;
   /** `return`/`yield`: the function left; `closure`: the capturing function. */
   readonly fn: FunctionNode | null;
-  /** `assign`: the variable written. */
+  /** `assign`: the variable written; `closure`: the variable captured. */
   readonly variable: Scope.Variable | null;
-  /** `store`: the object written into (a MemberExpression's object or a collection receiver). */
+  /**
+   * `store`: the object written into (a MemberExpression's object or a collection receiver), with
+   * `expression` the stored value (or the member pattern when destructuring);
+   * `assign`: the writing VariableDeclarator / AssignmentExpression / for-of loop.
+   */
   readonly target: TSESTree.Node | null;
 }
 
@@ -683,7 +687,7 @@ class ModelBuilder implements OwnershipModel {
         const variable = this.variableOf(pattern);
         if (!variable) return;
         this.addToVariable(variable, values, mode, writer);
-        this.addSink({ kind: 'assign', expression: pattern, values, mode, fn: null, variable, target: null });
+        this.addSink({ kind: 'assign', expression: pattern, values, mode, fn: null, variable, target: writer });
         return;
       }
       case AST_NODE_TYPES.AssignmentPattern:
@@ -704,9 +708,11 @@ class ModelBuilder implements OwnershipModel {
           else this.bind(property.value, values, 'direct', writer);
         }
         return;
-      case AST_NODE_TYPES.MemberExpression:
-        this.storeInto(pattern.object, pattern, values, mode);
+      case AST_NODE_TYPES.MemberExpression: {
+        const plainAssignment = writer.type === AST_NODE_TYPES.AssignmentExpression && writer.left === pattern;
+        this.storeInto(pattern.object, plainAssignment ? writer.right : pattern, values, mode);
         return;
+      }
       default:
         return;
     }

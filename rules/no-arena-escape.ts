@@ -1,0 +1,101 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { createRule } from '../src/create-rule.js';
+import { EscapeFinder, type Escape, type EscapeKind } from '../src/escapes.js';
+import { useOwnership } from '../src/ownership.js';
+
+type MessageIds = EscapeKind | 'copyView' | 'copyHandle';
+type Options = [];
+
+const KIND_WORDS = { handle: 'handle', view: 'view', object: 'pooled object' } as const;
+
+/** Expressions that can take `.slice()` or be an argument without parentheses. */
+const TIGHT: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.Identifier,
+  AST_NODE_TYPES.MemberExpression,
+  AST_NODE_TYPES.CallExpression,
+  AST_NODE_TYPES.ThisExpression,
+]);
+
+function scopeDescription(escape: Escape): string {
+  switch (escape.owner.scoping) {
+    case 'withArena':
+      return 'the withArena callback';
+    case 'using':
+      return `the block of 'using ${escape.owner.name}'`;
+    default:
+      return `the function that destroys '${escape.owner.name}'`;
+  }
+}
+
+export default createRule<Options, MessageIds>({
+  name: 'no-arena-escape',
+  meta: {
+    type: 'problem',
+    hasSuggestions: true,
+    docs: {
+      description: "Disallow arena handles and views escaping their arena's scope",
+      recommended: true,
+    },
+    messages: {
+      returned: "{{What}} of '{{owner}}' is returned out of {{scope}}, which ends '{{owner}}'.",
+      yielded: "{{What}} of '{{owner}}' is yielded out of {{scope}}; the consumer may hold it after '{{owner}}' ends.",
+      thrown: "{{What}} of '{{owner}}' is thrown out of {{scope}}, which ends '{{owner}}'.",
+      assignedOuter: "{{What}} of '{{owner}}' is assigned to '{{target}}', which outlives {{scope}}.",
+      storedOuter: "{{What}} of '{{owner}}' is stored into '{{target}}', which outlives {{scope}}.",
+      captured: "'{{target}}' ({{what}} of '{{owner}}') is captured by a closure kept alive by {{via}}; it may run after {{scope}} ended '{{owner}}'.",
+      copyView: 'Copy the bytes out with .slice().',
+      copyHandle: "Copy the bytes out with '{{owner}}.bytes(...).slice()' (the value becomes a Uint8Array).",
+    },
+    schema: [],
+  },
+  defaultOptions: [],
+  create(context) {
+    const sourceCode = context.sourceCode;
+
+    const suggestions = (escape: Escape): TSESLint.ReportSuggestionArray<MessageIds> => {
+      if (!escape.direct || escape.kind === 'captured') return [];
+      const node = escape.node as TSESTree.Expression;
+      const text = sourceCode.getText(node);
+      if (escape.values.every((value) => value.kind === 'view')) {
+        const receiver = TIGHT.has(node.type) ? text : `(${text})`;
+        return [{ messageId: 'copyView', fix: (fixer) => fixer.replaceText(node, `${receiver}.slice()`) }];
+      }
+      const ownerVariable = escape.owner.variables[0];
+      if (escape.values.every((value) => value.kind === 'handle') && escape.owner.kind !== 'objectPool' && ownerVariable) {
+        return [
+          {
+            messageId: 'copyHandle',
+            data: { owner: escape.owner.name },
+            fix: (fixer) => fixer.replaceText(node, `${escape.owner.name}.bytes(${text}).slice()`),
+          },
+        ];
+      }
+      return [];
+    };
+
+    return useOwnership(context, (model) => {
+      const finder = new EscapeFinder(model, (node) => sourceCode.getScope(node));
+      for (const escape of finder.find()) {
+        const kinds = new Set(escape.values.map((value) => KIND_WORDS[value.kind]));
+        const what = escape.direct
+          ? kinds.size === 1
+            ? `a ${[...kinds][0]}`
+            : 'arena memory'
+          : `a container holding a ${[...kinds].join('/')}`;
+        context.report({
+          node: escape.node,
+          messageId: escape.kind,
+          data: {
+            What: what.charAt(0).toUpperCase() + what.slice(1),
+            what,
+            owner: escape.owner.name,
+            scope: scopeDescription(escape),
+            target: escape.targetName ?? '',
+            via: escape.via ?? '',
+          },
+          suggest: suggestions(escape),
+        });
+      }
+    });
+  },
+});

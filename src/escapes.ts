@@ -1,0 +1,256 @@
+// Escape analysis over the ownership model: owned values leaving their owner's lifetime scope
+// (the withArena callback, the `using` block, or the function of a manual arena it destroys).
+// Passing a value as a call argument is a borrow, never an escape; a closure capturing one escapes
+// only when it is handed to something that runs it later (timers, promise callbacks, listeners)
+// or is itself returned or stored outside the scope.
+
+import { AST_NODE_TYPES, ASTUtils, type TSESTree } from '@typescript-eslint/utils';
+import type { Scope } from '@typescript-eslint/utils/ts-eslint';
+import {
+  enclosingFunction,
+  isFunctionNode,
+  isWithin,
+  memberName,
+  unwrapExpression,
+  type FunctionNode,
+  type OwnedValue,
+  type Owner,
+  type OwnershipModel,
+  type Sink,
+} from './ownership.js';
+
+export type EscapeKind = 'returned' | 'assignedOuter' | 'storedOuter' | 'yielded' | 'thrown' | 'captured';
+
+export interface Escape {
+  readonly kind: EscapeKind;
+  /** Where to report: the escaping expression (or the captured reference). */
+  readonly node: TSESTree.Node;
+  readonly owner: Owner;
+  readonly values: readonly OwnedValue[];
+  /** Whether `node` evaluates to the owned values themselves (not a container of them). */
+  readonly direct: boolean;
+  /** For `captured`: what keeps the closure alive ('setTimeout', 'a promise callback', ...). */
+  readonly via: string | null;
+  /** For `assignedOuter`/`storedOuter`/`captured`: the outer name written into or captured. */
+  readonly targetName: string | null;
+}
+
+const TIMER_FUNCTIONS: ReadonlySet<string> = new Set([
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'requestIdleCallback',
+]);
+const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['globalThis', 'window', 'self', 'global', 'process']);
+const PROMISE_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
+const LISTENER_METHODS: ReadonlySet<string> = new Set([
+  'addEventListener',
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+  'subscribe',
+]);
+
+/** The function whose return/yield/throw takes a value out of the owner's lifetime scope. */
+function leavingFunction(owner: Owner): TSESTree.Node | null {
+  const scope = owner.lifetimeScope;
+  if (!scope) return null;
+  return isFunctionNode(scope) ? scope : enclosingFunction(scope);
+}
+
+function isDeclaredWithin(variable: Scope.Variable | null, scope: TSESTree.Node): boolean {
+  const name = variable?.defs[0]?.name;
+  return !!name && isWithin(name, scope);
+}
+
+/** The variable or `this` at the root of `a.b[c].d`, or null when it is a call result etc. */
+function rootOf(node: TSESTree.Node): TSESTree.Identifier | TSESTree.ThisExpression | null {
+  let current = unwrapExpression(node);
+  while (current.type === AST_NODE_TYPES.MemberExpression) current = unwrapExpression(current.object);
+  return current.type === AST_NODE_TYPES.Identifier || current.type === AST_NODE_TYPES.ThisExpression ? current : null;
+}
+
+export class EscapeFinder {
+  constructor(
+    private readonly model: OwnershipModel,
+    private readonly scopeOf: (node: TSESTree.Node) => Scope.Scope,
+  ) {}
+
+  find(): Escape[] {
+    const escapes: Escape[] = [];
+    const capturedOnce = new Set<string>();
+    for (const sink of this.model.sinks) {
+      for (const [owner, values] of groupByOwner(sink.values)) {
+        const scope = owner.lifetimeScope;
+        if (!scope || !isWithin(sink.expression, scope)) continue;
+        const escape = this.classify(sink, owner, scope, values);
+        if (!escape) continue;
+        if (escape.kind === 'captured') {
+          const key = `${sink.fn?.range[0]}:${sink.variable?.name}:${owner.id}`;
+          if (capturedOnce.has(key)) continue;
+          capturedOnce.add(key);
+        }
+        escapes.push(escape);
+      }
+    }
+    return escapes.sort((a, b) => a.node.range[0] - b.node.range[0]);
+  }
+
+  private classify(sink: Sink, owner: Owner, scope: TSESTree.Node, values: OwnedValue[]): Escape | null {
+    const base = { owner, values, direct: sink.mode === 'direct', via: null, targetName: null };
+    switch (sink.kind) {
+      case 'return':
+      case 'yield':
+      case 'throw': {
+        if (sink.kind !== 'throw' && sink.fn !== leavingFunction(owner)) return null;
+        if (sink.kind === 'throw' && enclosingFunction(sink.expression) !== leavingFunction(owner)) return null;
+        const kind: EscapeKind = sink.kind === 'return' ? 'returned' : sink.kind === 'yield' ? 'yielded' : 'thrown';
+        return { ...base, kind, node: sink.expression };
+      }
+      case 'assign': {
+        if (!sink.variable || isDeclaredWithin(sink.variable, scope)) return null;
+        return { ...base, kind: 'assignedOuter', node: assignedValueNode(sink), targetName: sink.variable.name };
+      }
+      case 'store': {
+        const root = sink.target ? rootOf(sink.target) : null;
+        if (!root) return null;
+        if (root.type === AST_NODE_TYPES.Identifier) {
+          const variable = ASTUtils.findVariable(this.scopeOf(root), root);
+          if (isDeclaredWithin(variable, scope) || (variable && this.model.ownerOfVariable(variable))) return null;
+          return { ...base, kind: 'storedOuter', node: sink.expression, targetName: root.name };
+        }
+        return { ...base, kind: 'storedOuter', node: sink.expression, targetName: 'this' };
+      }
+      case 'closure': {
+        if (!isDeclaredWithin(sink.variable, scope)) return null;
+        // Walk out through callbacks that run immediately (`arr.map(x => ...)`) to the closure
+        // whose fate decides whether the value outlives the scope.
+        for (let fn: TSESTree.Node | null = sink.fn; fn && fn !== scope && isWithin(fn, scope); fn = enclosingFunction(fn)) {
+          const via = this.closureOutlives(fn, owner, scope, 0);
+          if (via) return { ...base, kind: 'captured', node: sink.expression, via, targetName: sink.variable?.name ?? null };
+          if (!isImmediateCallback(fn)) return null;
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** Why a function defined inside the scope runs after it ends, or null if it does not (as far as we can tell). */
+  private closureOutlives(fn: TSESTree.Node, owner: Owner, scope: TSESTree.Node, depth: number): string | null {
+    let current: TSESTree.Node = fn;
+    while (
+      current.parent &&
+      (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
+        current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+        current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression)
+    ) {
+      current = current.parent;
+    }
+    const parent = current.parent;
+    if (!parent) return null;
+    switch (parent.type) {
+      case AST_NODE_TYPES.CallExpression: {
+        if (!parent.arguments.includes(current as TSESTree.CallExpressionArgument)) return null;
+        return this.schedulingCall(parent, owner);
+      }
+      case AST_NODE_TYPES.ReturnStatement:
+        return enclosingFunction(parent) === leavingFunction(owner) ? 'the returned function' : null;
+      case AST_NODE_TYPES.ArrowFunctionExpression:
+        return parent.body === current && parent === leavingFunction(owner) ? 'the returned function' : null;
+      case AST_NODE_TYPES.AssignmentExpression: {
+        if (parent.right !== current) return null;
+        const root = rootOf(parent.left);
+        if (!root) return null;
+        if (root.type === AST_NODE_TYPES.ThisExpression) return 'a function stored on this';
+        const variable = ASTUtils.findVariable(this.scopeOf(root), root);
+        return isDeclaredWithin(variable, scope) ? null : `a function stored in '${root.name}'`;
+      }
+      case AST_NODE_TYPES.VariableDeclarator: {
+        if (parent.init !== current || parent.id.type !== AST_NODE_TYPES.Identifier || depth > 0) return null;
+        const variable = ASTUtils.findVariable(this.scopeOf(parent.id), parent.id);
+        for (const reference of variable?.references ?? []) {
+          if (!reference.isRead()) continue;
+          const via = this.closureOutlives(reference.identifier, owner, scope, depth + 1);
+          if (via) return via;
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** setTimeout(fn), promise.then(fn), emitter.on('x', fn)...: the description, else null. */
+  private schedulingCall(call: TSESTree.CallExpression, owner: Owner): string | null {
+    const callee = unwrapExpression(call.callee);
+    if (callee.type === AST_NODE_TYPES.Identifier) {
+      if (!TIMER_FUNCTIONS.has(callee.name)) return null;
+      const variable = ASTUtils.findVariable(this.scopeOf(callee), callee);
+      return variable && variable.defs.length > 0 ? null : callee.name;
+    }
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+    const name = memberName(callee);
+    if (name === null) return null;
+    const object = unwrapExpression(callee.object);
+    if ((TIMER_FUNCTIONS.has(name) || name === 'nextTick') && object.type === AST_NODE_TYPES.Identifier && GLOBAL_OBJECTS.has(object.name)) {
+      return `${object.name}.${name}`;
+    }
+    if (LISTENER_METHODS.has(name)) return `an event listener ('${name}')`;
+    if (PROMISE_METHODS.has(name)) {
+      return isAwaitedWithin(call, leavingFunction(owner)) ? null : `a promise callback ('${name}')`;
+    }
+    return null;
+  }
+}
+
+/** A promise chain awaited, or returned from the scope's own function (then waited for), is done before the scope ends. */
+function isAwaitedWithin(call: TSESTree.CallExpression, leaving: TSESTree.Node | null): boolean {
+  let current: TSESTree.Node = call;
+  for (;;) {
+    const parent: TSESTree.Node | undefined = current.parent;
+    if (!parent) return false;
+    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === current && parent.parent?.type === AST_NODE_TYPES.CallExpression) {
+      current = parent.parent;
+      continue;
+    }
+    if (parent.type === AST_NODE_TYPES.AwaitExpression) return true;
+    if (parent.type === AST_NODE_TYPES.ReturnStatement) return enclosingFunction(parent) === leaving;
+    if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === current) return parent === leaving;
+    return false;
+  }
+}
+
+/** A function passed straight to a call (and not scheduled, which was checked before). */
+function isImmediateCallback(fn: TSESTree.Node): boolean {
+  const parent = fn.parent;
+  return (
+    (parent?.type === AST_NODE_TYPES.CallExpression || parent?.type === AST_NODE_TYPES.NewExpression) &&
+    parent.arguments.includes(fn as TSESTree.CallExpressionArgument)
+  );
+}
+
+/** For `outer = h` / `let outer = h`: the right-hand side, which is what a copy would wrap. */
+function assignedValueNode(sink: Sink): TSESTree.Node {
+  const writer = sink.target;
+  if (writer?.type === AST_NODE_TYPES.AssignmentExpression && writer.left === sink.expression) return writer.right;
+  if (writer?.type === AST_NODE_TYPES.VariableDeclarator && writer.id === sink.expression && writer.init) return writer.init;
+  return sink.expression;
+}
+
+function groupByOwner(values: ReadonlySet<OwnedValue>): Map<Owner, OwnedValue[]> {
+  const grouped = new Map<Owner, OwnedValue[]>();
+  for (const value of values) {
+    const list = grouped.get(value.owner);
+    if (list) list.push(value);
+    else grouped.set(value.owner, [value]);
+  }
+  return grouped;
+}
+
+export type { FunctionNode };
