@@ -21,3 +21,4 @@ export { POISON_BYTE, isDebugMode, setDebugMode } from './debug.js';
 export { createObjectPool, createPool } from './pool.js';
 export { MAX_TAGGED_ALLOCATION, allocTagged, freeTagged, isTaggedLive, taggedBytes } from './tagged.js';
 export { ByteBuffer, StrView, slice, strView, type Subarrayable } from './views.js';
+export * from './observability/index.js';

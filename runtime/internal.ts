@@ -35,8 +35,10 @@ export {
   getTrackedBytes,
   resetStatCounters,
   setPressureHook,
+  setTrackedBytesWatch,
   sizeClassOf,
   type PressureEvent,
+  type TrackedBytesWatch,
 } from './stats.js';
 export { liveTaggedAllocations, type TaggedAllocationInfo } from './tagged.js';
 export { allTags, tagCount, tagLabel } from './tags.js';

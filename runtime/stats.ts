@@ -60,6 +60,7 @@ export function setPressureHook(threshold: number, callback: ((event: PressureEv
   if (callback !== null && (typeof threshold !== 'number' || Number.isNaN(threshold) || threshold < 0)) {
     throw new ArenaError('ERR_INVALID_SIZE', `pressure threshold must be a number >= 0, got ${String(threshold)}`);
   }
+  watchCallback = null;
   pressureCallback = callback;
   pressureThreshold = callback === null ? Infinity : threshold;
   if (callback === null || trackedBytes <= threshold) {
@@ -72,7 +73,37 @@ export function setPressureHook(threshold: number, callback: ((event: PressureEv
   }
 }
 
+// Observability's band watch (runtime/observability/pressure.ts) reuses the same two compares: it
+// sets both bounds itself and is called on either crossing. It and setPressureHook replace each other.
+let watchCallback: ((trackedBytes: number) => void) | null = null;
+
+export interface TrackedBytesWatch {
+  /** Call onCross when an allocation takes tracked bytes above this... */
+  readonly above: number;
+  /** ...or a free/reset takes them to this or lower. */
+  readonly atOrBelow: number;
+  /** Called once, then the watch is disarmed until set again (onCross usually sets the next band). */
+  readonly onCross: (trackedBytes: number) => void;
+}
+
+/** Installs (or with null removes) a band watch on tracked bytes; replaces any setPressureHook hook. */
+export function setTrackedBytesWatch(watch: TrackedBytesWatch | null): void {
+  pressureCallback = null;
+  pressureThreshold = Infinity;
+  watchCallback = watch === null ? null : watch.onCross;
+  pressureTrigger = watch === null ? Infinity : watch.above;
+  pressureRearm = watch === null ? -Infinity : watch.atOrBelow;
+}
+
+function fireWatch(): void {
+  const callback = watchCallback!;
+  pressureTrigger = Infinity;
+  pressureRearm = -Infinity;
+  callback(trackedBytes);
+}
+
 function firePressure(tag: Tag): void {
+  if (watchCallback !== null) return fireWatch();
   pressureTrigger = Infinity;
   pressureRearm = pressureThreshold;
   pressureCallback?.({ trackedBytes, threshold: pressureThreshold, tag });
@@ -107,6 +138,7 @@ export function chargeFree(tag: number, size: number): void {
   liveCounts[tag]!--;
   trackedBytes -= size;
   if (trackedBytes <= pressureRearm) {
+    if (watchCallback !== null) return fireWatch();
     pressureTrigger = pressureThreshold;
     pressureRearm = -Infinity;
   }
