@@ -20,6 +20,8 @@ export interface RuntimeUnderTest {
   allocTagged(size: number, tag: Tag): Handle;
   freeTagged(handle: Handle, tag: Tag): void;
   getStats(tag: Tag): MemStats;
+  taggedBytes(handle: Handle): Uint8Array;
+  isTaggedLive(handle: Handle): boolean;
   readonly ArenaError: abstract new (...args: never[]) => Error;
 }
 
@@ -33,6 +35,7 @@ export type Op =
   | { readonly op: 'allocAligned'; readonly arena: number; readonly size: number; readonly align: number; readonly tag: number | null }
   | { readonly op: 'allocInvalidSize'; readonly arena: number; readonly size: number }
   | { readonly op: 'allocInvalidAlign'; readonly arena: number; readonly align: number }
+  | { readonly op: 'allocInvalidTag'; readonly arena: number; readonly tag: number }
   | { readonly op: 'reset'; readonly arena: number }
   | { readonly op: 'destroyArena'; readonly arena: number }
   | { readonly op: 'createPool'; readonly objectSize: number; readonly count: number; readonly growable: boolean; readonly tag: number }
@@ -44,10 +47,12 @@ export type Op =
   | { readonly op: 'objectFree'; readonly handle: number }
   | { readonly op: 'destroyObjectPool'; readonly objectPool: number }
   | { readonly op: 'allocTagged'; readonly size: number; readonly tag: number }
-  | { readonly op: 'freeTagged'; readonly handle: number }
+  | { readonly op: 'freeTagged'; readonly handle: number; readonly wrongTag: boolean }
   | { readonly op: 'write'; readonly handle: number; readonly seed: number }
   | { readonly op: 'read'; readonly handle: number }
-  | { readonly op: 'readViaOther'; readonly handle: number; readonly owner: number };
+  | { readonly op: 'readViaOther'; readonly handle: number; readonly owner: number }
+  /** Shows a handle to the owner created last: after a destroy, that one most likely reuses an old id. */
+  | { readonly op: 'readViaNewest'; readonly handle: number };
 
 /** Interpreter settings a property fixes for all its programs. */
 export interface ModelSettings {
@@ -55,6 +60,18 @@ export interface ModelSettings {
   readonly tags: readonly Tag[];
   /** Bytes an arena allocation charges to its tag. */
   readonly arenaChargedBytes: (size: number) => number;
+  /**
+   * Owner ids available under a shrunken handle layout (2^ownerBits - 1). Creating an owner may then
+   * fail with ERR_OUT_OF_MEMORY once that many owners (counting the tagged heap) are alive.
+   */
+  readonly ownerIds?: number;
+  /** The owner id a handle carries, when the layout is known, to count foreign handles whose id was reused. */
+  readonly ownerIdOf?: (handle: Handle) => number;
+  /**
+   * Set when the program runs in debug mode: then views taken before an arena reset/destroy or a
+   * tagged free must be detached (length 0), and a freed pool slot must read this poison byte.
+   */
+  readonly debugPoisonByte?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,6 +151,8 @@ interface ModelHandle {
   written: number | null;
   /** Pooled object identity behind an object-pool handle. */
   readonly object: PooledObject | undefined;
+  /** Views handed out for writes (debug mode checks they die with the allocation). */
+  views: Uint8Array[];
 }
 
 interface TagTotals {
@@ -142,6 +161,16 @@ interface TagTotals {
   allocs: number;
   frees: number;
   live: number;
+}
+
+/**
+ * How often each interesting situation came up, across every program run in this process, so a test
+ * can show the generators reach them (a property that never meets a stale handle proves nothing).
+ */
+export const coverage = new Map<string, number>();
+
+function note(event: string): void {
+  coverage.set(event, (coverage.get(event) ?? 0) + 1);
 }
 
 /** Raised when the runtime disagrees with the model; the message carries the whole trace. */
@@ -179,6 +208,8 @@ class Interpreter {
   private readonly pools: ModelPool[] = [];
   private readonly objectPools: ModelObjectPool[] = [];
   private readonly handles: ModelHandle[] = [];
+  /** Every owner in creation order. */
+  private readonly owners: AnyOwner[] = [];
   private readonly trace: string[] = [];
   private readonly baseline = new Map<Tag, MemStats>();
   private readonly totals = new Map<Tag, TagTotals>();
@@ -223,6 +254,7 @@ class Interpreter {
       const actual = (error as { code?: unknown } | null)?.code;
       if (actual !== code) this.fail(`${what} should throw ${code}`, describeThrown(error));
       if (!(error instanceof this.runtime.ArenaError)) this.fail(`${what} should throw an ArenaError`, describeThrown(error));
+      note(code);
       return;
     }
     this.fail(`${what} should throw ${code} but returned`, String(result));
@@ -278,6 +310,20 @@ class Interpreter {
   private retire(handle: ModelHandle, state: Exclude<HandleState, 'live'>): void {
     handle.state = state;
     this.release(handle.tag, this.chargedBytes(handle));
+    if (this.settings.debugPoisonByte === undefined) return;
+    const poison = this.settings.debugPoisonByte;
+    for (const view of handle.views) {
+      if (handle.kind === 'pool') {
+        // Pool slots stay in one buffer; the bytes given back are poisoned instead.
+        if (handle.owner?.destroyed) continue;
+        this.expect(view.every((byte) => byte === poison), `debug mode poisons ${handle.label}'s slot with ${poison} when it is freed`, Array.from(view.subarray(0, 8)));
+        note('debug: freed pool slot poisoned');
+      } else {
+        this.expect(view.length === 0 && view.byteLength === 0, `debug mode detaches views of ${handle.label} taken before it went stale`, view.length);
+        note('debug: stale view detached');
+      }
+    }
+    handle.views = [];
   }
 
   // -------------------------------------------------------------------------------------------
@@ -287,17 +333,34 @@ class Interpreter {
     return list.length === 0 ? undefined : list[index % list.length];
   }
 
-  private addHandle(fields: Omit<ModelHandle, 'label' | 'state' | 'written'>): ModelHandle {
-    const handle: ModelHandle = { ...fields, label: `h${this.handles.length}`, state: 'live', written: null };
+  private addHandle(fields: Omit<ModelHandle, 'label' | 'state' | 'written' | 'views'>): ModelHandle {
+    const handle: ModelHandle = { ...fields, label: `h${this.handles.length}`, state: 'live', written: null, views: [] };
     this.handles.push(handle);
     this.charge(handle.tag, this.chargedBytes(handle));
     return handle;
   }
 
-  private createArena(initialSize: number, maxBytes: number | null, tag: Tag): ModelArena {
+  /** Creates an owner; only a full owner-id space (see ModelSettings.ownerIds) may refuse. */
+  private createOwner<T>(what: string, create: () => T): T | undefined {
+    try {
+      return create();
+    } catch (error) {
+      const alive = [...this.arenas, ...this.pools, ...this.objectPools].filter((owner) => !owner.destroyed).length;
+      const code = (error as { code?: unknown } | null)?.code;
+      if (this.settings.ownerIds !== undefined && code === 'ERR_OUT_OF_MEMORY' && alive >= this.settings.ownerIds - 1) {
+        this.log(`${what} -> refused, ${alive} owners alive: ${describeThrown(error)}`);
+        note('owner ids exhausted');
+        return undefined;
+      }
+      return this.fail(`${what} threw unexpectedly`, describeThrown(error));
+    }
+  }
+
+  private createArena(initialSize: number, maxBytes: number | null, tag: Tag): ModelArena | undefined {
     const label = `a${this.arenas.length}`;
     const options = maxBytes === null ? { tag } : { tag, maxBytes };
-    const real = this.attempt(`createArena(${initialSize}, ${label})`, () => this.runtime.createArena(initialSize, label, options));
+    const real = this.createOwner(`createArena(${initialSize}, ${label})`, () => this.runtime.createArena(initialSize, label, options));
+    if (real === undefined) return undefined;
     const arena: ModelArena = {
       kind: 'arena', label, real, initialSize, maxBytes, defaultTag: tag, destroyed: false,
       requestedSinceReset: 0, generation: real.generation, peak: 0, capacity: real.capacity,
@@ -306,26 +369,29 @@ class Interpreter {
     this.expect(real.used === 0 && real.peak === 0 && real.overflow === 0, `${label} starts empty`, { used: real.used, peak: real.peak, overflow: real.overflow });
     this.expect(real.capacity >= initialSize, `${label}.capacity >= initialSize ${initialSize}`, real.capacity);
     this.arenas.push(arena);
+    this.owners.push(arena);
     this.log(`${label} = createArena(${initialSize}, { tag: ${tag}${maxBytes === null ? '' : `, maxBytes: ${maxBytes}`} })`);
     return arena;
   }
 
-  private createPool(objectSize: number, count: number, growable: boolean, tag: Tag): ModelPool {
+  private createPool(objectSize: number, count: number, growable: boolean, tag: Tag): ModelPool | undefined {
     const label = `p${this.pools.length}`;
-    const real = this.attempt(`createPool(${objectSize}, ${count})`, () => this.runtime.createPool(objectSize, count, label, { tag, growable }));
+    const real = this.createOwner(`createPool(${objectSize}, ${count}, ${label})`, () => this.runtime.createPool(objectSize, count, label, { tag, growable }));
+    if (real === undefined) return undefined;
     const pool: ModelPool = {
       kind: 'pool', label, real, objectSize, initialCount: count, growable, tag, destroyed: false,
       capacity: count, inUse: 0, peak: 0, lastFreedAddress: null,
     };
     this.pools.push(pool);
+    this.owners.push(pool);
     this.log(`${label} = createPool(${objectSize}, ${count}, { tag: ${tag}, growable: ${growable} })`);
     return pool;
   }
 
-  private createObjectPool(count: number, growable: boolean, tag: Tag, bytesPerObject: number): ModelObjectPool {
+  private createObjectPool(count: number, growable: boolean, tag: Tag, bytesPerObject: number): ModelObjectPool | undefined {
     const label = `o${this.objectPools.length}`;
     const made: PooledObject[] = [];
-    const real = this.attempt(`createObjectPool(${count})`, () =>
+    const real = this.createOwner(`createObjectPool(${count}, ${label})`, () =>
       this.runtime.createObjectPool<PooledObject>(
         () => {
           const object = { id: this.nextObjectId++, value: 0, resets: 0 };
@@ -345,11 +411,13 @@ class Interpreter {
         },
       ),
     );
+    if (real === undefined) return undefined;
     const pool: ModelObjectPool = {
       kind: 'objectPool', label, real, initialCount: count, growable, tag, bytesPerObject, made, destroyed: false,
       capacity: count, inUse: 0, peak: 0, lastFreedObject: null,
     };
     this.objectPools.push(pool);
+    this.owners.push(pool);
     this.log(`${label} = createObjectPool(${count}, { tag: ${tag}, growable: ${growable}, bytesPerObject: ${bytesPerObject} })`);
     return pool;
   }
@@ -385,6 +453,17 @@ class Interpreter {
         const expected: ArenaErrorCode = arena.destroyed ? 'ERR_ARENA_DESTROYED' : 'ERR_INVALID_ALIGNMENT';
         this.log(`${at} ${arena.label}.allocAligned(8, ${op.align}) -> expect ${expected}`);
         this.expectCode(expected, `${arena.label}.allocAligned(8, ${op.align})`, () => arena.real.allocAligned(8, op.align));
+        break;
+      }
+      case 'allocInvalidTag': {
+        const arena = this.pick(this.arenas, op.arena);
+        // Which error wins on a destroyed arena is checked by its own property (see property.test.ts).
+        if (!arena || arena.destroyed) return;
+        const expected: ArenaErrorCode = 'ERR_INVALID_TAG';
+        const tag = op.tag as Tag;
+        this.log(`${at} ${arena.label}.alloc(8, ${op.tag}) -> expect ${expected}`);
+        this.expectCode(expected, `${arena.label}.alloc(8, ${op.tag})`, () => arena.real.alloc(8, tag));
+        this.expectCode(expected, `${arena.label}.allocAligned(8, 8, ${op.tag})`, () => arena.real.allocAligned(8, 8, tag));
         break;
       }
       case 'reset': {
@@ -467,7 +546,9 @@ class Interpreter {
       }
       case 'allocTagged': {
         const tag = this.tagAt(op.tag, this.settings.tags[0] as Tag);
-        const real = this.attempt(`allocTagged(${op.size}, ${tag})`, () => this.runtime.allocTagged(op.size, tag));
+        // The tagged heap takes an owner id of its own when its first allocation is live.
+        const real = this.createOwner(`allocTagged(${op.size}, ${tag})`, () => this.runtime.allocTagged(op.size, tag));
+        if (real === undefined) return;
         const handle = this.addHandle({ kind: 'tagged', real, owner: undefined, size: op.size, align: 1, tag, object: undefined });
         this.log(`${at} ${handle.label} = allocTagged(${op.size}, ${tag}) -> ${real}`);
         break;
@@ -475,7 +556,11 @@ class Interpreter {
       case 'freeTagged': {
         const handle = this.pick(this.handles.filter((candidate) => candidate.kind === 'tagged'), op.handle);
         if (!handle) return;
-        if (handle.state === 'live') {
+        const wrongTag = this.settings.tags.find((tag) => tag !== handle.tag);
+        if (handle.state === 'live' && op.wrongTag && wrongTag !== undefined) {
+          this.log(`${at} freeTagged(${handle.label}, ${wrongTag}) with the wrong tag -> expect ERR_INVALID_TAG`);
+          this.expectCode('ERR_INVALID_TAG', `freeTagged(${handle.label}) with tag ${wrongTag} instead of ${handle.tag}`, () => this.runtime.freeTagged(handle.real, wrongTag));
+        } else if (handle.state === 'live') {
           this.attempt(`freeTagged(${handle.label})`, () => this.runtime.freeTagged(handle.real, handle.tag));
           this.retire(handle, 'freed');
           this.log(`${at} freeTagged(${handle.label}, ${handle.tag})`);
@@ -486,7 +571,7 @@ class Interpreter {
         break;
       }
       case 'write': {
-        const handle = this.pick(this.handles.filter((candidate) => candidate.kind === 'arena' || candidate.kind === 'pool'), op.handle);
+        const handle = this.pick(this.handles.filter((candidate) => candidate.kind !== 'objectPool'), op.handle);
         if (!handle) return;
         this.write(at, handle, op.seed);
         break;
@@ -499,11 +584,19 @@ class Interpreter {
         break;
       }
       case 'readViaOther': {
-        const handle = this.pick(this.handles.filter((candidate) => candidate.owner !== undefined), op.handle);
+        const handle = this.pick(this.handles, op.handle);
         const owners: AnyOwner[] = [...this.arenas, ...this.pools, ...this.objectPools];
         const other = this.pick(owners.filter((owner) => owner !== handle?.owner), op.owner);
         if (!handle || !other) return;
-        this.log(`${at} read ${handle.label} (of ${handle.owner?.label}) through ${other.label}`);
+        this.log(`${at} read ${handle.label} (of ${handle.owner?.label ?? 'the tagged heap'}) through ${other.label}`);
+        this.checkForeign(handle, other);
+        break;
+      }
+      case 'readViaNewest': {
+        const handle = this.pick(this.handles, op.handle);
+        const other = this.owners.findLast((owner) => owner !== handle?.owner);
+        if (!handle || !other) return;
+        this.log(`${at} read ${handle.label} (of ${handle.owner?.label ?? 'the tagged heap'}) through the newest owner ${other.label}`);
         this.checkForeign(handle, other);
         break;
       }
@@ -538,16 +631,17 @@ class Interpreter {
         this.expect(code === 'ERR_OUT_OF_MEMORY', `${call} may only fail with ERR_OUT_OF_MEMORY`, describeThrown(error));
         this.expect(worstCase > arena.maxBytes - capacityBefore, `${call} refused although ${arena.maxBytes - capacityBefore} budget bytes remain`, { capacity: capacityBefore, used: usedBefore });
         this.expect(arena.real.used === usedBefore && arena.real.capacity === capacityBefore, `a refused ${call} leaves used/capacity unchanged`, { used: arena.real.used, capacity: arena.real.capacity });
+        note('budget refused an allocation');
         return;
       }
-      this.recordArenaAlloc(at, arena, call, handle, size, align, tag, usedBefore);
+      this.recordArenaAlloc(at, arena, call, handle, size, align, tag, usedBefore, capacityBefore);
       return;
     }
     const handle = this.attempt(call, run);
-    this.recordArenaAlloc(at, arena, call, handle, size, align, tag, usedBefore);
+    this.recordArenaAlloc(at, arena, call, handle, size, align, tag, usedBefore, capacityBefore);
   }
 
-  private recordArenaAlloc(at: string, arena: ModelArena, call: string, real: Handle, size: number, align: number | null, tag: Tag, usedBefore: number): void {
+  private recordArenaAlloc(at: string, arena: ModelArena, call: string, real: Handle, size: number, align: number | null, tag: Tag, usedBefore: number, capacityBefore: number): void {
     const handle = this.addHandle({ kind: 'arena', real, owner: arena, size, align: align ?? 1, tag, object: undefined });
     const address = arena.real.addressOf(real);
     this.log(`${at} ${handle.label} = ${call} -> address ${address}, used ${arena.real.used}, capacity ${arena.real.capacity}`);
@@ -555,6 +649,8 @@ class Interpreter {
     arena.requestedSinceReset += size;
     this.expect(arena.real.used >= usedBefore + size, `${call} advances used by at least ${size}`, { before: usedBefore, after: arena.real.used });
     if (size > arena.initialSize) this.expect(arena.real.overflow >= 1, `${call} larger than the first chunk chains an overflow chunk`, arena.real.overflow);
+    if (arena.real.capacity > capacityBefore) note('arena grew a chunk');
+    if (align !== null && align >= 64) note('large alignment');
   }
 
   private poolAlloc(at: string, pool: ModelPool): void {
@@ -567,10 +663,14 @@ class Interpreter {
     if (pool.inUse === pool.capacity && !pool.growable) {
       this.log(`${at} ${pool.label}.alloc() -> ${real} (exhausted)`);
       this.expect(real === null, `${pool.label}.alloc() returns null when all ${pool.capacity} slots are in use`, String(real));
+      note('pool exhausted');
       return;
     }
     if (real === null) return this.fail(`${pool.label}.alloc() returned null with ${pool.inUse}/${pool.capacity} in use${pool.growable ? ' (growable)' : ''}`);
-    if (pool.inUse === pool.capacity) pool.capacity += pool.initialCount;
+    if (pool.inUse === pool.capacity) {
+      pool.capacity += pool.initialCount;
+      note('growable pool grew');
+    }
     pool.inUse += 1;
     pool.peak = Math.max(pool.peak, pool.inUse);
     const handle = this.addHandle({ kind: 'pool', real, owner: pool, size: pool.objectSize, align: 1, tag: pool.tag, object: undefined });
@@ -578,6 +678,7 @@ class Interpreter {
     this.log(`${at} ${handle.label} = ${pool.label}.alloc() -> address ${address}`);
     if (pool.lastFreedAddress !== null) {
       this.expect(address === pool.lastFreedAddress, `${pool.label}.alloc() right after free hands back the freed slot at ${pool.lastFreedAddress}`, address);
+      note('pool slot reused right after free');
     }
     pool.lastFreedAddress = null;
   }
@@ -605,6 +706,7 @@ class Interpreter {
     this.expect(object.value === 0, `${pool.label} hands out object #${object.id} in its reset state`, object.value);
     if (pool.lastFreedObject !== null) {
       this.expect(object === pool.lastFreedObject, `${pool.label}.alloc() right after free hands back object #${pool.lastFreedObject.id}`, `#${object.id}`);
+      note('pooled object reused right after free');
     }
     pool.lastFreedObject = null;
     // Marks the object as in use so that a second live handle to it would show up.
@@ -638,16 +740,29 @@ class Interpreter {
     }
   }
 
+  /** The checked view of a handle's bytes through its owner (the tagged heap for allocTagged). */
+  private bytesOf(handle: ModelHandle): Uint8Array {
+    const owner = handle.owner;
+    if (owner === undefined) return this.runtime.taggedBytes(handle.real);
+    if (owner.kind === 'objectPool') throw new Error('object pool handles have no bytes');
+    return owner.real.bytes(handle.real);
+  }
+
+  private ownerLabel(handle: ModelHandle): string {
+    return handle.owner?.label ?? 'tagged heap';
+  }
+
   private write(at: string, handle: ModelHandle, seed: number): void {
-    const owner = handle.owner as ModelArena | ModelPool;
-    if (handle.state !== 'live' || owner.destroyed) {
+    const where = `${this.ownerLabel(handle)}.bytes(${handle.label})`;
+    if (handle.state !== 'live' || handle.owner?.destroyed) {
       this.log(`${at} write ${handle.label} (stale) -> expect ${this.staleCode(handle)}`);
-      this.expectCode(this.staleCode(handle), `${owner.label}.bytes(${handle.label}) for a write`, () => owner.real.bytes(handle.real));
+      this.expectCode(this.staleCode(handle), `${where} for a write`, () => this.bytesOf(handle));
       return;
     }
-    const view = this.attempt(`${owner.label}.bytes(${handle.label})`, () => owner.real.bytes(handle.real));
+    const view = this.attempt(where, () => this.bytesOf(handle));
     for (let index = 0; index < view.length; index++) view[index] = pattern(seed, index);
     handle.written = seed;
+    if (this.settings.debugPoisonByte !== undefined) handle.views.push(view);
     this.log(`${at} write ${handle.label} with pattern ${seed}`);
   }
 
@@ -659,7 +774,7 @@ class Interpreter {
   /** Every accessor on a handle's own owner: values when live, the right code when stale. */
   private checkAccess(handle: ModelHandle): void {
     const owner = handle.owner;
-    if (owner === undefined) return;
+    if (owner === undefined) return this.checkTaggedAccess(handle);
     if (handle.state === 'live' && !owner.destroyed) {
       this.expect(owner.real.isLive(handle.real), `${owner.label}.isLive(${handle.label}) of a live handle`);
       if (owner.kind === 'objectPool') {
@@ -675,6 +790,7 @@ class Interpreter {
             this.fail(`${owner.label}.bytes(${handle.label})[${index}] reads back what was written (${pattern(handle.written, index)})`, view[index]);
           }
         }
+        note('written bytes read back');
       }
       if (owner.kind === 'arena') this.expect(owner.real.sizeOf(handle.real) === handle.size, `${owner.label}.sizeOf(${handle.label})`, owner.real.sizeOf(handle.real));
       return;
@@ -690,9 +806,28 @@ class Interpreter {
     if (owner.kind === 'arena') this.expectCode(code, `${owner.label}.sizeOf(${handle.label})`, () => owner.real.sizeOf(handle.real));
   }
 
+  private checkTaggedAccess(handle: ModelHandle): void {
+    if (handle.state !== 'live') {
+      this.expect(!this.runtime.isTaggedLive(handle.real), `isTaggedLive(${handle.label}) after freeTagged is false`);
+      this.expectCode('ERR_USE_AFTER_FREE', `taggedBytes(${handle.label}) after freeTagged`, () => this.runtime.taggedBytes(handle.real));
+      return;
+    }
+    this.expect(this.runtime.isTaggedLive(handle.real), `isTaggedLive(${handle.label})`);
+    const view = this.attempt(`taggedBytes(${handle.label})`, () => this.runtime.taggedBytes(handle.real));
+    this.expect(view.length === handle.size, `taggedBytes(${handle.label}).length`, view.length);
+    for (let index = 0; index < view.length; index++) {
+      const expected = handle.written === null ? 0 : pattern(handle.written, index);
+      if (view[index] !== expected) this.fail(`taggedBytes(${handle.label})[${index}] is ${handle.written === null ? 'zero (allocTagged zeroes)' : `the pattern written (${expected})`}`, view[index]);
+    }
+    note(handle.written === null ? 'tagged allocation read back zeroed' : 'tagged bytes read back');
+  }
+
   /** A handle presented to an owner that did not issue it. */
   private checkForeign(handle: ModelHandle, other: AnyOwner): void {
     const code: ArenaErrorCode = other.destroyed ? 'ERR_ARENA_DESTROYED' : 'ERR_FOREIGN_HANDLE';
+    const idOf = this.settings.ownerIdOf;
+    const sibling = this.handles.find((candidate) => candidate.owner === other);
+    if (idOf && sibling && !other.destroyed && idOf(sibling.real) === idOf(handle.real)) note('foreign handle carrying the owner id of its new owner');
     this.expect(!other.real.isLive(handle.real), `${other.label}.isLive(${handle.label} of ${handle.owner?.label}) is false`);
     if (other.kind === 'objectPool') {
       this.expectCode(code, `${other.label}.get(${handle.label})`, () => other.real.get(handle.real));
@@ -778,6 +913,7 @@ class Interpreter {
       spans.push({ handle, address, view });
     }
     spans.sort((left, right) => left.address - right.address);
+    if (spans.length >= 2) note('layout checked with 2+ live allocations');
     for (let index = 1; index < spans.length; index++) {
       const previous = spans[index - 1]!;
       const current = spans[index]!;
