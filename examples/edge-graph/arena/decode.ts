@@ -112,10 +112,14 @@ function readEdge(reader: CborReader, index: number, spans: Uint32Array, relatio
     reader.readHead();
     if (!reader.headIs(MajorType.Text)) reader.fail(`map keys must be text strings, found ${reader.describeHead()}`);
     const keyOffset = reader.headOffset;
-    const keyLength = reader.consumeTextBody();
+    const keyLength = reader.skipTextBody();
     const keyStart = reader.offset - keyLength;
     const key = matchBytes(KEY_BYTES, input, keyStart, keyLength);
-    if (key < 0) throw new EdgeFormatError(`unknown key "${textAt(input, keyStart, keyLength)}"`, index);
+    if (key < 0) {
+      // A known key is valid UTF-8 by construction; anything else is checked before it is reported.
+      reader.checkUtf8(keyLength);
+      throw new EdgeFormatError(`unknown key "${textAt(input, keyStart, keyLength)}"`, index);
+    }
     if ((seen & (1 << key)) !== 0) throw new CborError(`duplicate map key "${EDGE_KEYS[key]}"`, keyOffset);
     seen |= 1 << key;
     switch (key) {
@@ -131,22 +135,25 @@ function readEdge(reader: CborReader, index: number, spans: Uint32Array, relatio
       case KEY_RELATION: {
         reader.readHead();
         if (!reader.headIs(MajorType.Text)) throw new EdgeFormatError('relation must be a text string', index);
-        const length = reader.consumeTextBody();
+        const length = reader.skipTextBody();
         const code = matchBytes(RELATION_BYTES, input, reader.offset - length, length);
-        if (code < 0) throw new EdgeFormatError(`unknown relation "${textAt(input, reader.offset - length, length)}"`, index);
+        if (code < 0) {
+          reader.checkUtf8(length);
+          throw new EdgeFormatError(`unknown relation "${textAt(input, reader.offset - length, length)}"`, index);
+        }
         relations[index] = code;
         break;
       }
       case KEY_CONFIDENCE: {
-        const value = readNumberOr(reader, index, 'confidence must be a number in [0, 1]');
-        checkConfidence(value, index);
-        confidences[index] = value;
+        // Numbers go straight into their column: returning them from calls would box them.
+        if (!reader.readNumberInto(confidences, index)) throw new EdgeFormatError('confidence must be a number in [0, 1]', index);
+        const value = confidences[index]!;
+        if (!(value >= 0 && value <= 1)) checkConfidence(value, index);
         break;
       }
       default: {
-        const value = readNumberOr(reader, index, 'timestamp must be an unsigned integer');
-        if (!Number.isSafeInteger(value) || value < 0) throw new EdgeFormatError('timestamp must be an unsigned integer', index);
-        timestamps[index] = value;
+        const valid = reader.readNumberInto(timestamps, index) && Number.isSafeInteger(timestamps[index]) && timestamps[index]! >= 0;
+        if (!valid) throw new EdgeFormatError('timestamp must be an unsigned integer', index);
         break;
       }
     }
@@ -156,13 +163,4 @@ function readEdge(reader: CborReader, index: number, spans: Uint32Array, relatio
       if ((seen & (1 << key)) === 0) throw new EdgeFormatError(`missing key "${EDGE_KEYS[key]}"`, index);
     }
   }
-}
-
-/** A number item, or an EdgeFormatError saying `message` when the item is something else. */
-function readNumberOr(reader: CborReader, index: number, message: string): number {
-  reader.readHead();
-  if (reader.headIs(MajorType.Unsigned)) return reader.argument;
-  if (reader.headIs(MajorType.Negative)) return -1 - reader.argument;
-  if (reader.headIsFloat) return reader.readFloatBody();
-  throw new EdgeFormatError(message, index);
 }

@@ -8,7 +8,7 @@
 // Nodes and edges are plain indices, so queries and traversals allocate nothing on the JS heap.
 
 import { MemTag, createArena, type Arena, type Handle, type Tag } from 'eslint-plugin-arena/runtime';
-import { CborWriter, MajorType, headSize, numberSize } from '../shared/cbor.js';
+import { CborWriter, MajorType, headSize, numberSizeAt } from '../shared/cbor.js';
 import { EDGE_KEYS, RELATIONS, type EdgeRecord, type Relation } from '../shared/edge-format.js';
 import { batchColumns, type EdgeBatch } from './decode.js';
 
@@ -303,7 +303,7 @@ export class ArenaEdgeGraph implements Disposable {
       const targetLength = nodePathLength[edgeTarget[e]!]!;
       size += EDGE_FIXED_BYTES + RELATION_TEXT_BYTES[edgeRelation[e]!]!;
       size += headSize(sourceLength) + sourceLength + headSize(targetLength) + targetLength;
-      size += numberSize(edgeConfidence[e]!) + numberSize(edgeTimestamp[e]!);
+      size += numberSizeAt(edgeConfidence, e) + numberSizeAt(edgeTimestamp, e);
     }
     const writer = new CborWriter(new Uint8Array(size));
     writer.writeHead(MajorType.Array, this.edgeCount);
@@ -319,9 +319,9 @@ export class ArenaEdgeGraph implements Disposable {
       writer.writeTextBytes(KEY_UTF8[2]!, 0, KEY_UTF8[2]!.length);
       writer.writeTextBytes(relation, 0, relation.length);
       writer.writeTextBytes(KEY_UTF8[3]!, 0, KEY_UTF8[3]!.length);
-      writer.writeNumber(edgeConfidence[e]!);
+      writer.writeNumberAt(edgeConfidence, e);
       writer.writeTextBytes(KEY_UTF8[4]!, 0, KEY_UTF8[4]!.length);
-      writer.writeNumber(edgeTimestamp[e]!);
+      writer.writeNumberAt(edgeTimestamp, e);
     }
     return writer.bytes;
   }

@@ -57,6 +57,9 @@ const FLOAT64 = 27;
 export function findInvalidUtf8(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   while (i < end) {
+    // ASCII fast path, eight bytes per step: paths are almost always ASCII.
+    while (i + 8 <= end && (bytes[i]! | bytes[i + 1]! | bytes[i + 2]! | bytes[i + 3]! | bytes[i + 4]! | bytes[i + 5]! | bytes[i + 6]! | bytes[i + 7]!) < 0x80) i += 8;
+    if (i >= end) break;
     const b0 = bytes[i]!;
     if (b0 < 0x80) {
       i += 1;
@@ -252,6 +255,22 @@ export class CborReader {
     return this.consumeTextBody();
   }
 
+  /**
+   * After a text head: skips its body without validating it; returns its byte length. For text
+   * the caller compares against known valid strings, calling `checkUtf8` when nothing matches.
+   */
+  skipTextBody(): number {
+    const length = this.argument;
+    this.need(length);
+    this.offset += length;
+    return length;
+  }
+
+  /** Fails like `consumeTextBody` unless the `length` bytes before `offset` are valid UTF-8. */
+  checkUtf8(length: number): void {
+    if (findInvalidUtf8(this.bytes, this.offset - length, this.offset) >= 0) this.fail('invalid UTF-8 in text string');
+  }
+
   /** After a text head: validates and skips its body; returns its byte length. */
   consumeTextBody(): number {
     const length = this.argument;
@@ -270,6 +289,25 @@ export class CborReader {
     if (this.major === MajorType.Negative) return -1 - this.argument;
     if (this.headIsFloat) return this.readFloatBody();
     return this.fail(`expected a number, found ${this.describeHead()}`);
+  }
+
+  /**
+   * Reads an integer or float item into `target[index]` and returns true; returns false (with the
+   * head read) for any other item. Storing instead of returning keeps doubles unboxed: a number
+   * returned from a call that is not inlined costs a heap allocation.
+   */
+  readNumberInto(target: Float64Array, index: number): boolean {
+    this.readHead();
+    const major = this.major;
+    if (major === MajorType.Unsigned) target[index] = this.argument;
+    else if (major === MajorType.Negative) target[index] = -1 - this.argument;
+    else if (major !== MajorType.Simple || this.additional < FLOAT16) return false;
+    else if (this.additional === FLOAT64) {
+      this.need(8);
+      target[index] = this.view.getFloat64(this.offset);
+      this.offset += 8;
+    } else target[index] = this.readFloatBody();
+    return true;
   }
 
   /** Reads an unsigned integer (<= 2^53 - 1). */
@@ -323,6 +361,16 @@ export function headSize(argument: number): number {
 /** Bytes `encodeNumber` writes for `value`. */
 export function numberSize(value: number): number {
   if (Number.isSafeInteger(value) && !Object.is(value, -0)) return headSize(value < 0 ? -1 - value : value);
+  return 9;
+}
+
+/** `numberSize(values[index])`, without passing the double through a call (see `readNumberInto`). */
+export function numberSizeAt(values: Float64Array, index: number): number {
+  const value = values[index]!;
+  if (Number.isSafeInteger(value) && !Object.is(value, -0)) {
+    const argument = value < 0 ? -1 - value : value;
+    return argument < 24 ? 1 : argument < 0x100 ? 2 : argument < 0x10000 ? 3 : argument < 0x100000000 ? 5 : 9;
+  }
   return 9;
 }
 
@@ -383,6 +431,39 @@ export class CborWriter {
     this.bytes[this.offset] = (MajorType.Simple << 5) | FLOAT64;
     this.view.setFloat64(this.offset + 1, value);
     this.offset += 9;
+  }
+
+  /** `writeNumber(values[index])`, without passing the double through a call. */
+  writeNumberAt(values: Float64Array, index: number): void {
+    const value = values[index]!;
+    const at = this.offset;
+    if (Number.isSafeInteger(value) && !Object.is(value, -0)) {
+      const negative = value < 0;
+      const argument = negative ? -1 - value : value;
+      // Small arguments are Smis and pass through writeHead unboxed; large ones are written here.
+      if (argument < 0x40000000) {
+        this.writeHead(negative ? MajorType.Negative : MajorType.Unsigned, argument);
+        return;
+      }
+      const top = (negative ? MajorType.Negative : MajorType.Unsigned) << 5;
+      if (argument < 0x100000000) {
+        this.room(5);
+        this.bytes[at] = top | 26;
+        this.view.setUint32(at + 1, argument);
+        this.offset = at + 5;
+        return;
+      }
+      this.room(9);
+      this.bytes[at] = top | 27;
+      this.view.setUint32(at + 1, Math.floor(argument / 0x100000000));
+      this.view.setUint32(at + 5, argument >>> 0);
+      this.offset = at + 9;
+      return;
+    }
+    this.room(9);
+    this.bytes[at] = (MajorType.Simple << 5) | FLOAT64;
+    this.view.setFloat64(at + 1, value);
+    this.offset = at + 9;
   }
 
   /** A text string whose UTF-8 bytes are `source[start, start + length)`. */
