@@ -321,7 +321,7 @@ export function renderHeatmapSvg(matrix: HeatmapMatrix, options: HeatmapSvgOptio
     );
   }
   parts.push(
-    `<text x='${left + legendWidth + 8}' y='${legendY + 12}' font-size='11' fill='#333'>${compactCount(Math.max(1, matrix.maxCount))} allocations</text>`,
+    `<text x='${left + legendWidth + 8}' y='${legendY + 12}' font-size='11' fill='#333'>${compactCount(Math.max(1, matrix.maxCount))} allocations per cell (log scale)</text>`,
   );
   parts.push('</svg>');
   return parts.join('\n') + '\n';
