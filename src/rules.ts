@@ -3,6 +3,7 @@ import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 import noArenaEscape from '../rules/no-arena-escape.js';
 import noUseAfterReset from '../rules/no-use-after-reset.js';
 import noLeakedArena from '../rules/no-leaked-arena.js';
+import noMixedOwnership from '../rules/no-mixed-ownership.js';
 import requireAllocTag from '../rules/require-alloc-tag.js';
 import type { ArenaRuleDocs } from './create-rule.js';
 
@@ -18,5 +19,6 @@ export const rules: Readonly<Record<string, ArenaRule>> = {
   'no-arena-escape': noArenaEscape,
   'no-use-after-reset': noUseAfterReset,
   'no-leaked-arena': noLeakedArena,
+  'no-mixed-ownership': noMixedOwnership,
   'require-alloc-tag': requireAllocTag,
 };
