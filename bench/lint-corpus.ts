@@ -322,6 +322,17 @@ export function renamed${i}(): Handle | null {
   objects.destroy();
   return null;
 }`,
+  (i) => `
+export function recycle${i}(ids: number[]): void {
+  const slots = createPool(16, 64, 'slots-${i}', { tag: MemTag.Node });
+  const spare = createPool(16, 64, 'spare-${i}', { tag: MemTag.Node });
+  const slot = slots.alloc();
+  if (slot === null) return;
+  for (const id of ids) if (id < 0) slots.free(slot);
+  spare.free(slot);
+  slots.destroy();
+  spare.destroy();
+}`,
 ];
 
 const ARENA_HEADER = [
