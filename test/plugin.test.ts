@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 import { RULE_DOCS_BASE } from '../src/create-rule.js';
 import { rules } from '../src/rules.js';
+import { lintDemo, lintPlanted } from '../scripts/demo-lint.js';
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   name: string;
@@ -84,5 +85,26 @@ describe('configs', () => {
       ], { filename: 'both.ts' });
     expect(run).not.toThrow();
     expect(run()).toEqual([]);
+  });
+});
+
+describe('planted example (npm run demo)', () => {
+  it('each registered rule finds exactly its one planted bug', () => {
+    const findings = lintPlanted();
+    const perRule = new Map<string, number>();
+    for (const finding of findings) perRule.set(finding.ruleId, (perRule.get(finding.ruleId) ?? 0) + 1);
+    for (const name of Object.keys(rules)) expect.soft(perRule.get(`arena/${name}`), name).toBe(1);
+    expect(findings.every((finding) => finding.ruleId.startsWith('arena/'))).toBe(true);
+  });
+
+  it('prints every finding with its source line', () => {
+    const lines: string[] = [];
+    const findings = lintDemo((text) => lines.push(text));
+    const output = lines.join('\n');
+    for (const finding of findings) {
+      expect(output).toContain(finding.ruleId);
+      expect(output).toContain(finding.source.trim());
+    }
+    expect(output).toContain('(eslint --fix)');
   });
 });
