@@ -66,6 +66,52 @@ function isHarmlessRead(identifier: TSESTree.Identifier, model: OwnershipModel):
   return false;
 }
 
+/** Global namespaces whose functions only look at a number (`Number.isInteger(h)`, `console.log(h)`). */
+const VALUE_ONLY_NAMESPACES: ReadonlySet<string> = new Set(['Number', 'Math', 'console', 'JSON', 'String', 'Object', 'BigInt']);
+const VALUE_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['String', 'Number', 'Boolean', 'isFinite', 'isNaN', 'BigInt']);
+
+/**
+ * Whether a read of a stale *handle* can go wrong. A handle is a number: comparing, printing or
+ * doing arithmetic on it is harmless; handing it to an owner (`arena.bytes(h)`), to a function that
+ * may dereference it, returning/yielding it or storing it into a member is a use.
+ */
+function isDereferencingHandleRead(identifier: TSESTree.Identifier): boolean {
+  let current: TSESTree.Node = identifier;
+  while (
+    current.parent &&
+    (current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      current.parent.type === AST_NODE_TYPES.TSAsExpression ||
+      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression)
+  ) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.CallExpression:
+    case AST_NODE_TYPES.NewExpression: {
+      if (!parent.arguments.includes(current as TSESTree.CallExpressionArgument)) return false;
+      const callee = parent.callee;
+      if (callee.type === AST_NODE_TYPES.Identifier) return !VALUE_ONLY_FUNCTIONS.has(callee.name);
+      if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier) {
+        return !VALUE_ONLY_NAMESPACES.has(callee.object.name);
+      }
+      return true;
+    }
+    // Packing the number into an array or object literal is not reported: what happens to the
+    // container later is not followed, and reporting data that is only displayed would be noise.
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.YieldExpression:
+      return true;
+    case AST_NODE_TYPES.AssignmentExpression:
+      return parent.right === current && parent.left.type === AST_NODE_TYPES.MemberExpression;
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+      return parent.body === current;
+    default:
+      return false;
+  }
+}
+
 function readsOf(variable: Scope.Variable, model: OwnershipModel): TSESTree.Identifier[] {
   const reads: TSESTree.Identifier[] = [];
   for (const reference of variable.references) {
@@ -114,7 +160,10 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
   for (const variable of model.valueVariables) {
     const writes = model.writesOf(variable).filter((write) => write.mode === 'direct');
     if (writes.length === 0) continue;
-    const reads = readsOf(variable, model);
+    const allReads = readsOf(variable, model);
+    // Handle reads that only look at the number are harmless; views and objects are memory.
+    const handleOnly = writes.every((write) => write.value.kind === 'handle');
+    const reads = handleOnly ? allReads.filter(isDereferencingHandleRead) : allReads;
     if (reads.length === 0) continue;
     const avoiding = model.writeNodesOf(variable);
     for (const write of writes) {

@@ -55,6 +55,8 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `const p = createPool(16, 4, 'p'); let h = p.alloc(); p.free(h!); h = null; console.log(h);`,
     // The tagged allocator.
     IMPORT + `const h = allocTagged(8, MemTag.Temp); use(h); freeTagged(h, MemTag.Temp);`,
+    // A stale handle is a number: looking at the number does not touch memory.
+    IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); const small = Number.isInteger(h) && h <= 2 ** 30; console.log(\`handle \${h}\`, h + 1, small);`,
     // Reset and use in different functions.
     IMPORT + `const a = createArena(64, 'a'); function reset() { a.reset(); } function read(h: number) { return h; } read(a.alloc(8));`,
   ],
@@ -64,7 +66,7 @@ runRuleTests('no-use-after-reset', rule, {
       errors: [{ messageId: 'afterReset', data: { name: 'h', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' }, line: 2, column: 74 }],
     },
     {
-      code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); console.log(h);`,
+      code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); use(h);`,
       errors: [{ messageId: 'afterDestroy' }],
     },
     {
@@ -123,7 +125,7 @@ runRuleTests('no-use-after-reset', rule, {
     },
     {
       // The withArena result is memory of a destroyed arena.
-      code: IMPORT + `const h = withArena(64, 'w', (a) => a.alloc(8)); console.log(h);`,
+      code: IMPORT + `const h = withArena(64, 'w', (a) => a.alloc(8)); use(h);`,
       errors: [{ messageId: 'afterScope', data: { name: 'h', call: 'withArena', line: 2, kind: 'handle', owner: 'a' } }],
     },
     {
@@ -186,6 +188,11 @@ runRuleTests('no-use-after-reset', rule, {
       // Handle kept across iterations of a while loop with continue.
       code: IMPORT + `const a = createArena(64, 'a'); let h = a.alloc(8); while (more()) { use(a.bytes(h)); if (skip()) { a.reset(); continue; } h = a.alloc(8); }`,
       errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Handing a stale handle to the caller.
+      code: IMPORT + `function f() { const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); return h; }`,
+      errors: [{ messageId: 'afterDestroy' }],
     },
     {
       // Nested function owning everything.
