@@ -3,6 +3,7 @@
 // throw ERR_OUT_OF_MEMORY, pool.alloc and objectPool.alloc return null).
 
 import { setAllocationGate, type AllocationRequest as GateRequest } from '../internal.js';
+import { allocationGate } from '../registry.js';
 import { tagLabel } from '../tags.js';
 import type { Tag } from '../types.js';
 import { createFailureSchedule, type AllocationRequest, type FailurePlan, type FailureSchedule } from './schedule.js';
@@ -45,6 +46,9 @@ export function describeInjectedFailure(failure: InjectedFailure): string {
 export function injectAllocationFailures(plan: FailurePlan): AllocationFailureInjection {
   if (activeInjection !== null) {
     throw new Error('injectAllocationFailures: another failure injection is active; stop it first');
+  }
+  if (allocationGate !== null) {
+    throw new Error('injectAllocationFailures: an allocation gate is already installed (setAllocationGate); remove it first');
   }
   const schedule: FailureSchedule = createFailureSchedule(plan);
   const failures: InjectedFailure[] = [];

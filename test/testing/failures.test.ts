@@ -21,6 +21,7 @@ import {
   injectAllocationFailures,
   withAllocationFailures,
 } from '../../runtime/testing/index.js';
+import { setAllocationGate } from '../../runtime/internal.js';
 
 afterEach(() => setDebugMode(false));
 
@@ -95,6 +96,15 @@ describe('injectAllocationFailures', () => {
     expect(injection.active).toBe(false);
     expect(() => arena.alloc(8)).not.toThrow();
     arena.destroy();
+  });
+
+  it('refuses to replace an allocation gate installed by someone else', () => {
+    setAllocationGate(() => false);
+    try {
+      expect(() => injectAllocationFailures({ nth: 1 })).toThrow(/allocation gate is already installed/);
+    } finally {
+      setAllocationGate(null);
+    }
   });
 
   it('withAllocationFailures removes the injection after an async function settles', async () => {
