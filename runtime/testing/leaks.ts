@@ -23,14 +23,14 @@ interface OwnerAtBaseline {
 export class MemoryBaseline {
   /** @internal use captureBaseline() */
   constructor(
-    /** @internal */ readonly owners: ReadonlyMap<object, OwnerAtBaseline>,
+    /** @internal weak, so a kept baseline does not keep destroyed owners alive */ readonly owners: WeakMap<object, OwnerAtBaseline>,
     /** @internal */ readonly taggedHandles: ReadonlySet<number>,
   ) {}
 }
 
 /** Records what is alive now. Cost grows with the number of live pool handles and tagged allocations. */
 export function captureBaseline(): MemoryBaseline {
-  const owners = new Map<object, OwnerAtBaseline>();
+  const owners = new WeakMap<object, OwnerAtBaseline>();
   for (const owner of liveOwnerRecords()) {
     const slots = owner.kind === 'arena' || owner.liveCount === 0 ? [] : liveSlotAllocations(owner);
     owners.set(owner.ref, {
