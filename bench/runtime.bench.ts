@@ -14,7 +14,7 @@ import { type BenchCase, type Timing, countCollections, formatNumber, heapBytesP
 const BATCH = 1024;
 const SIZES_MASK = 4095;
 const ALLOCATIONS_PER_RUN = 262_144;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const GC_COUNT_ALLOCATIONS = 1_000_000;
 
 if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
@@ -339,6 +339,7 @@ async function main(): Promise<void> {
     malloc: await countCollections(million(thingMalloc(mallocPool))),
     bump: await countCollections(million(bareBump)),
     pool: await countCollections(million(poolAllocFree(pool))),
+    objectPool: await countCollections(million(objectPoolAllocFree(objectPool))),
     objects: await countCollections(million(newObjects)),
   };
 
@@ -368,6 +369,32 @@ async function main(): Promise<void> {
       }
       return checksum;
     }, 2_000),
+    objectPool: heapBytesPerOp((ops) => {
+      let checksum = 0;
+      for (let index = 0; index < ops; index++) {
+        const handle = objectPool.alloc() as Handle;
+        checksum += objectPool.get(handle).flags;
+        objectPool.free(handle);
+      }
+      return checksum;
+    }),
+    objects: heapBytesPerOp((ops) => {
+      let checksum = 0;
+      for (let index = 0; index < ops; index++) {
+        objectSlots[index & (BATCH - 1)] = new Edge(index, index, index, 0);
+        checksum += 1;
+      }
+      return checksum;
+    }, 2_000),
+    malloc: heapBytesPerOp((ops) => {
+      let checksum = 0;
+      for (let index = 0; index < ops; index++) {
+        checksum += mallocPool.malloc(sizes[index & SIZES_MASK]!) & 1;
+        if ((index & (BATCH - 1)) === BATCH - 1) mallocPool.freeAll();
+      }
+      mallocPool.freeAll();
+      return checksum;
+    }),
     bump: heapBytesPerOp(bareBump),
   };
   bigArena.destroy();
@@ -465,6 +492,9 @@ async function main(): Promise<void> {
     '',
     '### Cost of stats and debug mode (arena.alloc + reset per 1024)',
     '',
+    `Stats on and off alternate in ${ROUNDS} blocks of one warm-up and one timed run each (flipping the switch can`,
+    'deoptimize `alloc`, so it is never flipped inside a timed run); debug mode: 5 rounds of 16,384 allocations.',
+    '',
     markdownTable(
       ['mode', 'ns/alloc (median)', 'vs stats on'],
       [
@@ -488,8 +518,9 @@ async function main(): Promise<void> {
         ['arena.alloc (+ reset per 1024)', String(collections.arena), formatNumber(heapPerAlloc.arena)],
         ['pool.alloc + free', String(collections.pool), formatNumber(heapPerAlloc.pool)],
         ['new Uint8Array', String(collections.uint8), formatNumber(heapPerAlloc.uint8)],
-        ['new Edge()', String(collections.objects), '-'],
-        ['@thi.ng/malloc', String(collections.malloc), '-'],
+        ['objectPool.alloc + get + free', String(collections.objectPool), formatNumber(heapPerAlloc.objectPool)],
+        ['new Edge()', String(collections.objects), formatNumber(heapPerAlloc.objects)],
+        ['@thi.ng/malloc', String(collections.malloc), formatNumber(heapPerAlloc.malloc)],
         ['bare bump pointer', String(collections.bump), formatNumber(heapPerAlloc.bump)],
       ],
     ),
