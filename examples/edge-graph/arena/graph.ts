@@ -124,14 +124,16 @@ export class ArenaEdgeGraph implements Disposable {
    */
   static build(batch: EdgeBatch): ArenaEdgeGraph {
     const memory = createArena(graphBytes(batch.count), 'edge-graph', { tag: MemTag.Edge });
-    const traversal = createArena(4096, 'edge-graph-traversal', { tag: MemTag.Temp });
+    let traversal: Arena | undefined;
     try {
+      traversal = createArena(4096, 'edge-graph-traversal', { tag: MemTag.Temp });
       const witness = memory.alloc(8, MemTag.Edge);
       const { columns, nodeCount } = layOut(batch, memory);
       return new ArenaEdgeGraph(memory, traversal, witness, columns, nodeCount, batch.count);
     } catch (error) {
+      // Ownership passes to the graph only on success; on any failure both arenas die here.
+      traversal?.destroy();
       memory.destroy();
-      traversal.destroy();
       throw error;
     }
   }
