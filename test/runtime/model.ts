@@ -52,7 +52,9 @@ export type Op =
   | { readonly op: 'read'; readonly handle: number }
   | { readonly op: 'readViaOther'; readonly handle: number; readonly owner: number }
   /** Shows a handle to the owner created last: after a destroy, that one most likely reuses an old id. */
-  | { readonly op: 'readViaNewest'; readonly handle: number };
+  | { readonly op: 'readViaNewest'; readonly handle: number }
+  /** Passes something that is not a handle (NOT_HANDLES[value]) to every accessor of an owner. */
+  | { readonly op: 'notAHandle'; readonly owner: number; readonly value: number };
 
 /** Interpreter settings a property fixes for all its programs. */
 export interface ModelSettings {
@@ -177,6 +179,9 @@ function note(event: string): void {
 export class ModelMismatch extends Error {
   override readonly name = 'ModelMismatch';
 }
+
+/** Values that are not handles: negative, fractional, unsafe, not numbers, and 0 (owner id 0 is never issued). */
+export const NOT_HANDLES: readonly unknown[] = [-1, 0, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '1', null, undefined, {}];
 
 const pattern = (seed: number, index: number): number => (seed + index * 31 + (index >> 3)) & 0xff;
 
@@ -592,6 +597,14 @@ class Interpreter {
         this.checkForeign(handle, other);
         break;
       }
+      case 'notAHandle': {
+        const value = NOT_HANDLES[op.value % NOT_HANDLES.length];
+        const owners: (AnyOwner | undefined)[] = [...this.owners, undefined];
+        const owner = owners[op.owner % owners.length];
+        this.log(`${at} ${typeof value === 'string' ? JSON.stringify(value) : String(value)} given as a handle to ${owner?.label ?? 'the tagged heap'}`);
+        this.checkNotAHandle(owner, value as Handle);
+        break;
+      }
       case 'readViaNewest': {
         const handle = this.pick(this.handles, op.handle);
         const other = this.owners.findLast((owner) => owner !== handle?.owner);
@@ -820,6 +833,29 @@ class Interpreter {
       if (view[index] !== expected) this.fail(`taggedBytes(${handle.label})[${index}] is ${handle.written === null ? 'zero (allocTagged zeroes)' : `the pattern written (${expected})`}`, view[index]);
     }
     note(handle.written === null ? 'tagged allocation read back zeroed' : 'tagged bytes read back');
+  }
+
+  /** Every accessor refuses a value that is not a handle with ERR_FOREIGN_HANDLE; isLive says false. */
+  private checkNotAHandle(owner: AnyOwner | undefined, value: Handle): void {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    note('value that is not a handle refused');
+    if (owner === undefined) {
+      this.expect(!this.runtime.isTaggedLive(value), `isTaggedLive(${shown}) is false`);
+      this.expectCode('ERR_FOREIGN_HANDLE', `taggedBytes(${shown})`, () => this.runtime.taggedBytes(value));
+      this.expectCode('ERR_FOREIGN_HANDLE', `freeTagged(${shown})`, () => this.runtime.freeTagged(value, this.settings.tags[0] as Tag));
+      return;
+    }
+    const code: ArenaErrorCode = owner.destroyed ? 'ERR_ARENA_DESTROYED' : 'ERR_FOREIGN_HANDLE';
+    this.expect(!owner.real.isLive(value), `${owner.label}.isLive(${shown}) is false`);
+    if (owner.kind === 'objectPool') {
+      this.expectCode(code, `${owner.label}.get(${shown})`, () => owner.real.get(value));
+      this.expectCode(code, `${owner.label}.free(${shown})`, () => owner.real.free(value));
+      return;
+    }
+    this.expectCode(code, `${owner.label}.bytes(${shown})`, () => owner.real.bytes(value));
+    this.expectCode(code, `${owner.label}.addressOf(${shown})`, () => owner.real.addressOf(value));
+    if (owner.kind === 'arena') this.expectCode(code, `${owner.label}.sizeOf(${shown})`, () => owner.real.sizeOf(value));
+    else this.expectCode(code, `${owner.label}.free(${shown})`, () => owner.real.free(value));
   }
 
   /** A handle presented to an owner that did not issue it. */

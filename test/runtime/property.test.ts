@@ -94,6 +94,7 @@ const accessOps = {
   read: fc.record({ op: fc.constant('read' as const), handle: index }),
   readViaOther: fc.record({ op: fc.constant('readViaOther' as const), handle: index, owner: index }),
   readViaNewest: fc.record({ op: fc.constant('readViaNewest' as const), handle: index }),
+  notAHandle: fc.record({ op: fc.constant('notAHandle' as const), owner: index, value: fc.nat({ max: 9 }) }),
 };
 const taggedOps = {
   allocTagged: fc.record({ op: fc.constant('allocTagged' as const), size: fc.integer({ min: 1, max: 256 }), tag: fc.nat({ max: 2 }) }),
@@ -173,6 +174,7 @@ const mixedProgram = program(
     weighted(4, accessOps.write),
     weighted(4, accessOps.read),
     weighted(4, accessOps.readViaOther),
+    weighted(1, accessOps.notAHandle),
     weighted(2, arenaOps.reset),
     weighted(1, arenaOps.destroyArena),
     weighted(1, poolOps.destroyPool),
@@ -309,6 +311,7 @@ describe('runtime against the reference model', () => {
       'layout checked with 2+ live allocations',
       'owner ids exhausted',
       'foreign handle carrying the owner id of its new owner',
+      'value that is not a handle refused',
       'tagged allocation read back zeroed',
       'tagged bytes read back',
       'debug: stale view detached',
