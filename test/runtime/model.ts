@@ -62,6 +62,8 @@ export interface ModelSettings {
   readonly tags: readonly Tag[];
   /** Bytes an arena allocation charges to its tag. */
   readonly arenaChargedBytes: (size: number) => number;
+  /** Alignment `arena.alloc` guarantees without being asked (DEFAULT_ALIGNMENT). */
+  readonly defaultAlignment: number;
   /**
    * Owner ids available under a shrunken handle layout (2^ownerBits - 1). Creating an owner may then
    * fail with ERR_OUT_OF_MEMORY once that many owners (counting the tagged heap) are alive.
@@ -655,7 +657,7 @@ class Interpreter {
   }
 
   private recordArenaAlloc(at: string, arena: ModelArena, call: string, real: Handle, size: number, align: number | null, tag: Tag, usedBefore: number, capacityBefore: number): void {
-    const handle = this.addHandle({ kind: 'arena', real, owner: arena, size, align: align ?? 1, tag, object: undefined });
+    const handle = this.addHandle({ kind: 'arena', real, owner: arena, size, align: align ?? this.settings.defaultAlignment, tag, object: undefined });
     const address = arena.real.addressOf(real);
     this.log(`${at} ${handle.label} = ${call} -> address ${address}, used ${arena.real.used}, capacity ${arena.real.capacity}`);
     this.expect(typeof real === 'number', `${call} returns a number handle`, typeof real);
@@ -895,10 +897,13 @@ class Interpreter {
     this.expect(real.generation === arena.generation, `${arena.label}.generation changes only on reset`, { model: arena.generation, real: real.generation });
     this.expect(real.used >= arena.requestedSinceReset, `${arena.label}.used >= ${arena.requestedSinceReset} bytes requested since reset`, real.used);
     this.expect(real.used <= real.capacity, `${arena.label}.used <= capacity`, { used: real.used, capacity: real.capacity });
-    this.expect(real.peak >= real.used && real.peak >= arena.peak, `${arena.label}.peak covers used and never shrinks`, { peak: real.peak, used: real.used, previousPeak: arena.peak });
+    // Every step changes used at most once (one alloc, or a reset to 0) and is observed after it, so
+    // the highest used observed is the highest there was.
+    arena.peak = Math.max(arena.peak, real.used);
+    this.expect(real.peak === arena.peak, `${arena.label}.peak is the highest used so far (${arena.peak})`, real.peak);
+    this.expect(real.capacity >= arena.capacity, `${arena.label}.capacity never shrinks`, { before: arena.capacity, after: real.capacity });
     this.expect(real.capacity >= arena.initialSize, `${arena.label}.capacity >= initial size`, real.capacity);
     if (arena.maxBytes !== null) this.expect(real.capacity <= arena.maxBytes, `${arena.label}.capacity <= maxBytes ${arena.maxBytes}`, real.capacity);
-    arena.peak = real.peak;
     arena.capacity = real.capacity;
     this.checkLayout(arena, this.liveOf(arena));
   }

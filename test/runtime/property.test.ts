@@ -5,6 +5,7 @@
 //
 // A failure prints the shrunk program (fast-check's counterexample) and, in the error, the step by
 // step trace of that program with the runtime's answers, ending at the first disagreement.
+// Reproduce with FC_SEED=<seed from the report>; FC_RUNS_SCALE=10 runs ten times as many programs.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ const underTest: RuntimeUnderTest = runtime;
 const settings: ModelSettings = {
   tags: [runtime.defineTag('property-a'), runtime.defineTag('property-b'), runtime.defineTag('property-c')] as readonly Tag[],
   arenaChargedBytes: (size) => size,
+  defaultAlignment: runtime.DEFAULT_ALIGNMENT,
 };
 
 // Fixed seed per run unless FC_SEED is given, so CI failures reproduce; FC_RUNS scales the counts.
