@@ -112,6 +112,7 @@ function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
 }
 
 // The measured operations, as a user of each version would write them.
+// #region query-heap
 function queryHeap(graph: HeapEdgeGraph, paths: readonly string[]): number {
   let sum = 0;
   for (const path of paths) {
@@ -120,6 +121,7 @@ function queryHeap(graph: HeapEdgeGraph, paths: readonly string[]): number {
   }
   return sum;
 }
+// #endregion
 
 function traverseHeap(graph: HeapEdgeGraph, starts: readonly string[]): number {
   let reached = 0;
@@ -127,6 +129,7 @@ function traverseHeap(graph: HeapEdgeGraph, starts: readonly string[]): number {
   return reached;
 }
 
+// #region query-arena
 function queryArena(graph: ArenaEdgeGraph, paths: readonly string[]): number {
   let sum = 0;
   for (const path of paths) {
@@ -138,6 +141,7 @@ function queryArena(graph: ArenaEdgeGraph, paths: readonly string[]): number {
   }
   return sum;
 }
+// #endregion
 
 function traverseArena(graph: ArenaEdgeGraph, starts: readonly number[]): number {
   let reached = 0;

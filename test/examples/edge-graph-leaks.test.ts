@@ -46,6 +46,7 @@ describe('edge graph, arena version: leak-free', () => {
   });
 
   it('every allocation, made to fail in turn, leaves nothing allocated (allocation-failure sweep)', () => {
+    // #region sweep
     const sweep = forEachAllocationFailure(
       () => {
         using graph = loadGraph(input);
@@ -53,6 +54,7 @@ describe('edge graph, arena version: leak-free', () => {
       },
       { isExpectedError: (error) => isArenaError(error, 'ERR_OUT_OF_MEMORY') },
     );
+    // #endregion
     // 5 parse allocations, the graph's columns, 2 traversal allocations: each one failed once.
     expect(sweep.allocations).toBeGreaterThanOrEqual(15);
     expect(sweep.runs.filter((run) => run.outcome === 'threw')).toHaveLength(sweep.allocations);

@@ -34,6 +34,7 @@ export function batchBytes(count: number): number {
   return Math.max(1, count * 33);
 }
 
+// #region columns
 /**
  * The columns of `batch`. Goes through `arena.bytes`, so a batch whose parse arena was reset or
  * destroyed throws ERR_USE_AFTER_RESET / ERR_ARENA_DESTROYED here instead of reading stale memory.
@@ -50,6 +51,7 @@ export function batchColumns(batch: EdgeBatch): BatchColumns {
     relations: new Uint8Array(buffer, byteOffset + 32 * count, count),
   };
 }
+// #endregion
 
 const encoder = new TextEncoder();
 const KEY_BYTES = EDGE_KEYS.map((key) => encoder.encode(key));

@@ -149,6 +149,7 @@ export class ArenaEdgeGraph implements Disposable {
     return this.memory.destroyed;
   }
 
+  // #region live
   /**
    * The columns, after checking the graph's memory is still live: once disposed, this throws the
    * runtime's ERR_ARENA_DESTROYED (naming the arena) instead of reading released memory.
@@ -157,6 +158,7 @@ export class ArenaEdgeGraph implements Disposable {
     if (!this.memory.isLive(this.witness)) this.memory.bytes(this.witness);
     return this.columns;
   }
+  // #endregion
 
   /** The node of `path`, or -1 when the graph has no such path. */
   nodeOf(path: string): number {
