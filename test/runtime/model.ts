@@ -28,6 +28,9 @@ export interface RuntimeUnderTest {
 // ---------------------------------------------------------------------------------------------
 // Programs
 
+/** `destroy()` throws on an owner already destroyed; `[Symbol.dispose]()` (what `using` calls) does nothing. */
+export type DestroyVia = 'destroy' | 'dispose';
+
 /** Indexes are taken modulo the number of candidates, so any generated program is runnable. */
 export type Op =
   | { readonly op: 'createArena'; readonly initialSize: number; readonly maxBytes: number | null; readonly tag: number }
@@ -37,15 +40,15 @@ export type Op =
   | { readonly op: 'allocInvalidAlign'; readonly arena: number; readonly align: number }
   | { readonly op: 'allocInvalidTag'; readonly arena: number; readonly tag: number }
   | { readonly op: 'reset'; readonly arena: number }
-  | { readonly op: 'destroyArena'; readonly arena: number }
+  | { readonly op: 'destroyArena'; readonly arena: number; readonly via: DestroyVia }
   | { readonly op: 'createPool'; readonly objectSize: number; readonly count: number; readonly growable: boolean; readonly tag: number }
   | { readonly op: 'poolAlloc'; readonly pool: number }
   | { readonly op: 'free'; readonly handle: number }
-  | { readonly op: 'destroyPool'; readonly pool: number }
+  | { readonly op: 'destroyPool'; readonly pool: number; readonly via: DestroyVia }
   | { readonly op: 'createObjectPool'; readonly count: number; readonly growable: boolean; readonly tag: number; readonly bytesPerObject: number }
   | { readonly op: 'objectAlloc'; readonly objectPool: number }
   | { readonly op: 'objectFree'; readonly handle: number }
-  | { readonly op: 'destroyObjectPool'; readonly objectPool: number }
+  | { readonly op: 'destroyObjectPool'; readonly objectPool: number; readonly via: DestroyVia }
   | { readonly op: 'allocTagged'; readonly size: number; readonly tag: number }
   | { readonly op: 'freeTagged'; readonly handle: number; readonly wrongTag: boolean }
   | { readonly op: 'write'; readonly handle: number; readonly seed: number }
@@ -363,6 +366,26 @@ class Interpreter {
     }
   }
 
+  /**
+   * Destroys an owner through `destroy()` or `[Symbol.dispose]()`. Returns false when it was already
+   * destroyed (after checking that destroy() refuses and dispose() is a no-op).
+   */
+  private destroyOwner(at: string, owner: AnyOwner, via: DestroyVia): boolean {
+    const call = via === 'destroy' ? `${owner.label}.destroy()` : `${owner.label}[Symbol.dispose]()`;
+    const run = (): void => (via === 'destroy' ? owner.real.destroy() : owner.real[Symbol.dispose]());
+    if (owner.destroyed) {
+      this.log(`${at} ${call} again`);
+      if (via === 'destroy') this.expectCode('ERR_ARENA_DESTROYED', `${call} a second time`, run);
+      else this.attempt(`${call} after destroy (must be a no-op)`, run);
+      return false;
+    }
+    this.attempt(call, run);
+    this.log(`${at} ${call}`);
+    this.expect(owner.real.destroyed, `${owner.label}.destroyed after ${call}`);
+    owner.destroyed = true;
+    return true;
+  }
+
   private createArena(initialSize: number, maxBytes: number | null, tag: Tag): ModelArena | undefined {
     const label = `a${this.arenas.length}`;
     const options = maxBytes === null ? { tag } : { tag, maxBytes };
@@ -494,11 +517,7 @@ class Interpreter {
       }
       case 'destroyArena': {
         const arena = this.pick(this.arenas, op.arena);
-        if (!arena || arena.destroyed) return;
-        this.attempt(`${arena.label}.destroy()`, () => arena.real.destroy());
-        this.log(`${at} ${arena.label}.destroy()`);
-        this.expect(arena.real.destroyed, `${arena.label}.destroyed after destroy()`);
-        arena.destroyed = true;
+        if (!arena || !this.destroyOwner(at, arena, op.via)) return;
         for (const handle of this.handles) if (handle.owner === arena && handle.state === 'live') this.retire(handle, 'reset');
         this.expectCode('ERR_ARENA_DESTROYED', `${arena.label}.alloc(8) after destroy`, () => arena.real.alloc(8));
         break;
@@ -514,11 +533,7 @@ class Interpreter {
       }
       case 'destroyPool': {
         const pool = this.pick(this.pools, op.pool);
-        if (!pool || pool.destroyed) return;
-        this.attempt(`${pool.label}.destroy()`, () => pool.real.destroy());
-        this.log(`${at} ${pool.label}.destroy()`);
-        this.expect(pool.real.destroyed, `${pool.label}.destroyed after destroy()`);
-        pool.destroyed = true;
+        if (!pool || !this.destroyOwner(at, pool, op.via)) return;
         for (const handle of this.handles) if (handle.owner === pool && handle.state === 'live') this.retire(handle, 'freed');
         this.expectCode('ERR_ARENA_DESTROYED', `${pool.label}.alloc() after destroy`, () => pool.real.alloc());
         break;
@@ -534,11 +549,7 @@ class Interpreter {
       }
       case 'destroyObjectPool': {
         const pool = this.pick(this.objectPools, op.objectPool);
-        if (!pool || pool.destroyed) return;
-        this.attempt(`${pool.label}.destroy()`, () => pool.real.destroy());
-        this.log(`${at} ${pool.label}.destroy()`);
-        this.expect(pool.real.destroyed, `${pool.label}.destroyed after destroy()`);
-        pool.destroyed = true;
+        if (!pool || !this.destroyOwner(at, pool, op.via)) return;
         for (const handle of this.handles) if (handle.owner === pool && handle.state === 'live') this.retire(handle, 'freed');
         this.expectCode('ERR_ARENA_DESTROYED', `${pool.label}.alloc() after destroy`, () => pool.real.alloc());
         break;

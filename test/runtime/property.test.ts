@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import * as runtime from '../../runtime/index.js';
 import { configureHandleLayout, getHandleLayout } from '../../runtime/internal.js';
 import type { Tag } from '../../runtime/types.js';
-import { type ModelSettings, type Op, type RuntimeUnderTest, coverage, runProgram } from './model.js';
+import { type DestroyVia, type ModelSettings, type Op, type RuntimeUnderTest, coverage, runProgram } from './model.js';
 
 const underTest: RuntimeUnderTest = runtime;
 
@@ -34,6 +34,7 @@ const runs = (count: number): fc.Parameters<[Op[]]> => ({
 // Arbitraries
 
 const index = fc.nat({ max: 15 });
+const destroyVia = fc.constantFrom<DestroyVia>('destroy', 'dispose');
 const tagIndex = fc.option(fc.nat({ max: 2 }), { nil: null, freq: 3 });
 /** Mostly small blocks, sometimes bigger than the first chunk so overflow chunks get chained. */
 const blockSize = fc.oneof(
@@ -79,17 +80,17 @@ const arenaOps = {
   allocInvalidAlign: fc.record({ op: fc.constant('allocInvalidAlign' as const), arena: index, align: invalidAlignment }),
   allocInvalidTag: fc.record({ op: fc.constant('allocInvalidTag' as const), arena: index, tag: fc.constantFrom(-1, 0.5, 255, 4096, Number.NaN) }),
   reset: fc.record({ op: fc.constant('reset' as const), arena: index }),
-  destroyArena: fc.record({ op: fc.constant('destroyArena' as const), arena: index }),
+  destroyArena: fc.record({ op: fc.constant('destroyArena' as const), arena: index, via: destroyVia }),
 };
 const poolOps = {
   poolAlloc: fc.record({ op: fc.constant('poolAlloc' as const), pool: index }),
   free: fc.record({ op: fc.constant('free' as const), handle: index }),
-  destroyPool: fc.record({ op: fc.constant('destroyPool' as const), pool: index }),
+  destroyPool: fc.record({ op: fc.constant('destroyPool' as const), pool: index, via: destroyVia }),
 };
 const objectPoolOps = {
   objectAlloc: fc.record({ op: fc.constant('objectAlloc' as const), objectPool: index }),
   objectFree: fc.record({ op: fc.constant('objectFree' as const), handle: index }),
-  destroyObjectPool: fc.record({ op: fc.constant('destroyObjectPool' as const), objectPool: index }),
+  destroyObjectPool: fc.record({ op: fc.constant('destroyObjectPool' as const), objectPool: index, via: destroyVia }),
 };
 const accessOps = {
   write: fc.record({ op: fc.constant('write' as const), handle: index, seed: fc.nat({ max: 255 }) }),
