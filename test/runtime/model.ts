@@ -20,6 +20,7 @@ export interface RuntimeUnderTest {
   allocTagged(size: number, tag: Tag): Handle;
   freeTagged(handle: Handle, tag: Tag): void;
   getStats(tag: Tag): MemStats;
+  setStatsEnabled(on: boolean): void;
   taggedBytes(handle: Handle): Uint8Array;
   isTaggedLive(handle: Handle): boolean;
   readonly ArenaError: abstract new (...args: never[]) => Error;
@@ -57,7 +58,9 @@ export type Op =
   /** Shows a handle to the owner created last: after a destroy, that one most likely reuses an old id. */
   | { readonly op: 'readViaNewest'; readonly handle: number }
   /** Passes something that is not a handle (NOT_HANDLES[value]) to every accessor of an owner. */
-  | { readonly op: 'notAHandle'; readonly owner: number; readonly value: number };
+  | { readonly op: 'notAHandle'; readonly owner: number; readonly value: number }
+  /** Stats off: allocations made now are never counted, not even when they are freed later. */
+  | { readonly op: 'setStats'; readonly on: boolean };
 
 /** Interpreter settings a property fixes for all its programs. */
 export interface ModelSettings {
@@ -160,6 +163,8 @@ interface ModelHandle {
   readonly object: PooledObject | undefined;
   /** Views handed out for writes (debug mode checks they die with the allocation). */
   views: Uint8Array[];
+  /** Whether stats were on when it was allocated (only then does it count, until it is released). */
+  readonly counted: boolean;
 }
 
 interface TagTotals {
@@ -224,6 +229,7 @@ class Interpreter {
   private readonly baseline = new Map<Tag, MemStats>();
   private readonly totals = new Map<Tag, TagTotals>();
   private nextObjectId = 0;
+  private statsOn = true;
 
   constructor(
     private readonly runtime: RuntimeUnderTest,
@@ -319,7 +325,7 @@ class Interpreter {
 
   private retire(handle: ModelHandle, state: Exclude<HandleState, 'live'>): void {
     handle.state = state;
-    this.release(handle.tag, this.chargedBytes(handle));
+    if (handle.counted) this.release(handle.tag, this.chargedBytes(handle));
     if (this.settings.debugPoisonByte === undefined) return;
     const poison = this.settings.debugPoisonByte;
     for (const view of handle.views) {
@@ -343,10 +349,11 @@ class Interpreter {
     return list.length === 0 ? undefined : list[index % list.length];
   }
 
-  private addHandle(fields: Omit<ModelHandle, 'label' | 'state' | 'written' | 'views'>): ModelHandle {
-    const handle: ModelHandle = { ...fields, label: `h${this.handles.length}`, state: 'live', written: null, views: [] };
+  private addHandle(fields: Omit<ModelHandle, 'label' | 'state' | 'written' | 'views' | 'counted'>): ModelHandle {
+    const handle: ModelHandle = { ...fields, label: `h${this.handles.length}`, state: 'live', written: null, views: [], counted: this.statsOn };
     this.handles.push(handle);
-    this.charge(handle.tag, this.chargedBytes(handle));
+    if (handle.counted) this.charge(handle.tag, this.chargedBytes(handle));
+    else note('allocation made with stats off');
     return handle;
   }
 
@@ -618,6 +625,11 @@ class Interpreter {
         this.checkNotAHandle(owner, value as Handle);
         break;
       }
+      case 'setStats':
+        this.runtime.setStatsEnabled(op.on);
+        this.statsOn = op.on;
+        this.log(`${at} setStatsEnabled(${op.on})`);
+        break;
       case 'readViaNewest': {
         const handle = this.pick(this.handles, op.handle);
         const other = this.owners.findLast((owner) => owner !== handle?.owner);
@@ -1030,6 +1042,7 @@ class Interpreter {
 
   /** After a failure, releases what the runtime still holds so later programs start clean. */
   cleanUp(): void {
+    this.runtime.setStatsEnabled(true);
     for (const owner of [...this.arenas, ...this.pools, ...this.objectPools]) {
       try {
         if (!owner.real.destroyed) owner.real.destroy();

@@ -97,6 +97,7 @@ const accessOps = {
   read: fc.record({ op: fc.constant('read' as const), handle: index }),
   readViaOther: fc.record({ op: fc.constant('readViaOther' as const), handle: index, owner: index }),
   readViaNewest: fc.record({ op: fc.constant('readViaNewest' as const), handle: index }),
+  setStats: fc.record({ op: fc.constant('setStats' as const), on: fc.boolean() }),
   notAHandle: fc.record({ op: fc.constant('notAHandle' as const), owner: index, value: fc.nat({ max: 9 }) }),
 };
 const taggedOps = {
@@ -178,6 +179,7 @@ const mixedProgram = program(
     weighted(4, accessOps.read),
     weighted(4, accessOps.readViaOther),
     weighted(1, accessOps.notAHandle),
+    weighted(1, accessOps.setStats),
     weighted(2, arenaOps.reset),
     weighted(1, arenaOps.destroyArena),
     weighted(1, poolOps.destroyPool),
@@ -315,6 +317,7 @@ describe('runtime against the reference model', () => {
       'owner ids exhausted',
       'foreign handle carrying the owner id of its new owner',
       'value that is not a handle refused',
+      'allocation made with stats off',
       'tagged allocation read back zeroed',
       'tagged bytes read back',
       'debug: stale view detached',
