@@ -1,10 +1,11 @@
-import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { getAllocatorApi, type AllocatorApi, type OwnerKind } from '../src/allocators.js';
 import { mergeListeners } from '../src/code-paths.js';
 import { createRule } from '../src/create-rule.js';
 import { classifyOwnerUseAt, nothingOutlivesBlock, type UseContext } from '../src/leak-analysis.js';
 import { enclosingFunction, memberName, useOwnership, type Owner } from '../src/ownership.js';
+import { isRuntimeCallee } from '../src/runtime-origin.js';
 
 export type Options = [{ transferFunctions?: string[] }];
 export type MessageIds = 'notDestroyedOnEveryPath' | 'neverDestroyed' | 'dropped' | 'useUsing';
@@ -26,18 +27,6 @@ function unwrapUp(node: TSESTree.Node): TSESTree.Node {
     current = current.parent;
   }
   return current;
-}
-
-/** Whether the creation function comes straight from the runtime (whose owners are Disposable). */
-function isRuntimeCreation(call: TSESTree.CallExpression, api: AllocatorApi, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  let callee: TSESTree.Node = call.callee;
-  if (callee.type === AST_NODE_TYPES.MemberExpression) callee = callee.object;
-  if (callee.type !== AST_NODE_TYPES.Identifier) return false;
-  const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
-  const definition = variable?.defs[0];
-  if (definition?.type !== 'ImportBinding') return false;
-  const declaration = definition.parent;
-  return declaration.type === AST_NODE_TYPES.ImportDeclaration && api.settings.modules.includes(declaration.source.value);
 }
 
 export default createRule<Options, MessageIds>({
@@ -109,7 +98,7 @@ export default createRule<Options, MessageIds>({
         (declaration.kind !== 'const' && declaration.kind !== 'let') ||
         declaration.parent.type !== AST_NODE_TYPES.BlockStatement ||
         !owner.creation ||
-        !isRuntimeCreation(owner.creation, api, sourceCode) ||
+        !isRuntimeCallee(owner.creation.callee, api, sourceCode) ||
         !nothingOutlivesBlock(owner.variables, declaration.parent, home, sourceCode)
       ) {
         return {};

@@ -2,6 +2,7 @@ import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescr
 
 import { getAllocatorApi, staticPropertyName, type AllocatorApi, type OwnerKind } from '../src/allocators.js';
 import { createRule } from '../src/create-rule.js';
+import { isRuntimeCallee } from '../src/runtime-origin.js';
 import { inferTagForValue, tagOfName, type BuiltInTag } from '../src/tag-inference.js';
 
 export type Options = [{ infer?: boolean; allowArenaDefault?: boolean }];
@@ -80,9 +81,11 @@ class OwnerResolver {
     return null;
   }
 
-  private ownerOfCreation(call: TSESTree.CallExpression): KnownOwner | null {
+  /** Only the runtime's own owners: a configured allocator's `alloc` need not take a tag. */
+  ownerOfCreation(call: TSESTree.CallExpression): KnownOwner | null {
     const kind = this.api.ownerKindOfCreation(call);
-    return kind ? { kind, defaultTag: defaultTagOfOptions(call, kind) } : null;
+    if (!kind || !isRuntimeCallee(call.callee, this.api, this.sourceCode)) return null;
+    return { kind, defaultTag: defaultTagOfOptions(call, kind) };
   }
 
   private ownerOfIdentifier(identifier: TSESTree.Identifier): KnownOwner | null {
@@ -112,7 +115,8 @@ class OwnerResolver {
         fn.params[0] === parameter &&
         scopedCall?.type === AST_NODE_TYPES.CallExpression &&
         scopedCall.arguments[scopedCall.arguments.length - 1] === fn &&
-        this.api.apiOf(scopedCall.callee) === 'withArena'
+        this.api.apiOf(scopedCall.callee) === 'withArena' &&
+        isRuntimeCallee(scopedCall.callee, this.api, this.sourceCode)
       ) {
         // withArena creates the arena itself, with no default tag.
         return { kind: 'arena', defaultTag: 'untagged' };
@@ -347,13 +351,13 @@ export default createRule<Options, MessageIds>({
           return;
         }
         const apiName = api.apiOf(call.callee);
-        if (apiName === 'allocTagged') {
+        if (apiName === 'allocTagged' && isRuntimeCallee(call.callee, api, sourceCode)) {
           if (missingTagIndex(call, 1) < 0) return;
           report(call, 'untaggedAllocTagged', {}, inferTagForValue(call), tagArgumentEdit(call, 1));
           return;
         }
-        const kind = api.ownerKindOfCreation(call);
-        if (kind) checkPoolCreation(call, kind);
+        const created = owners.ownerOfCreation(call);
+        if (created) checkPoolCreation(call, created.kind);
       },
     };
   },

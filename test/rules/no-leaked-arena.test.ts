@@ -47,6 +47,11 @@ runRuleTests('no-leaked-arena', rule, {
     // Look-alike names without an allocator import.
     "function createArena(n: number, s: string) { return { n, s }; } export function f() { const a = createArena(1, 'x'); return a.n; }",
     "declare const rt: { createArena(n: number): object }; export function f() { const a = rt.createArena(1); void a; }",
+    // A configured allocator with its own destroy method name.
+    {
+      code: "import { makeRegion } from 'my-alloc';\nexport function f() { const r = makeRegion(); try { r.take(8); } finally { r.drop(); } }",
+      settings: { arena: { allocators: [{ module: 'my-alloc', createArena: ['makeRegion'], alloc: ['take'], destroy: ['drop'] }] } },
+    },
     // Shadowed import.
     RT + "export function f(createArena: () => object) { const a = createArena(); void a; }",
   ],

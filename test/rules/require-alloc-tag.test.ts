@@ -51,6 +51,11 @@ runRuleTests('require-alloc-tag', rule, {
       code: RT + "const a = createArena(64, 'a', { tag: MemTag.Parse }); a.alloc(8, MemTag.Parse);",
       options: [{ infer: false, allowArenaDefault: false }],
     },
+    {
+      // A configured allocator follows the lifetime model, not the runtime's tag signature.
+      code: "import { makeRegion, makeSlab } from 'my-alloc';\nconst r = makeRegion(); r.alloc(8); const s = makeSlab(8, 8, 'slab');",
+      settings: { arena: { allocators: [{ module: 'my-alloc', createArena: ['makeRegion'], createPool: ['makeSlab'] }] } },
+    },
   ],
   invalid: [
     {
