@@ -5,7 +5,7 @@
 // fast path of `alloc` creates no JS object. A handle is `ownerId * SERIAL_SPACE + serial` with
 // serials numbered consecutively across resets (see registry.ts): the live handles of an arena are
 // exactly [genStartHandle, genStartHandle + count), and checking one is a subtraction and a compare.
-import { POISON_BYTE, captureSite, detachBuffer, isDebugMode } from './debug.js';
+import { POISON_BYTE, captureSite, debugMode, detachBuffer, isDebugMode } from './debug.js';
 import { ArenaError, describeHandleValue, describeOwner, invalidSizeReason } from './errors.js';
 import {
   SERIAL_SPACE,
@@ -14,13 +14,14 @@ import {
   allocationGate,
   gateRefuses,
   isHandleShaped,
+  liveOwners,
   releaseOwnerId,
   splitHandle,
   type OwnerInfo,
   type RegisteredOwner,
 } from './registry.js';
-import { chargeAlloc, chargeFree, statsEnabled } from './stats.js';
-import { MemTag, isDefinedTag, tagLabel, throwInvalidTag } from './tags.js';
+import { addSizeClassContributor, chargeAllocUnclassified, chargeFreeBatch, countSizeClass, sizeClassOf, statsEnabled } from './stats.js';
+import { MemTag, definedTagCount, isDefinedTag, tagLabel, throwInvalidTag } from './tags.js';
 import type { Arena, ArenaOptions, Handle, Tag } from './types.js';
 
 /** Alignment of `alloc` (enough for a Float64Array over the bytes). */
@@ -80,12 +81,11 @@ class ArenaImpl implements Arena, RegisteredOwner {
   private currentOffset = 0;
   private currentSize = 0;
 
-  private usedBytes = 0;
+  /** Bytes handed out in chunks before the current one, this generation (`used` = this + currentOffset). */
+  private usedBeforeCurrent = 0;
   private peakBytes = 0;
-  private liveBytes = 0;
   private ownerPeak = 0;
   private ownerPeakAt = 0;
-  private ownerPeakStampAbove = 0;
   private capacityBytes = 0;
   private generationCount = 0;
   private isDestroyed = false;
@@ -115,10 +115,10 @@ class ArenaImpl implements Arena, RegisteredOwner {
     return this.capacityBytes;
   }
   get used(): number {
-    return this.usedBytes;
+    return this.usedBeforeCurrent + this.currentOffset;
   }
   get peak(): number {
-    return this.peakBytes;
+    return Math.max(this.peakBytes, this.used);
   }
   get overflow(): number {
     return this.chunks.length === 0 ? 0 : this.chunks.length - 1;
@@ -147,52 +147,72 @@ class ArenaImpl implements Arena, RegisteredOwner {
     return this.allocate(size, align, tag === undefined ? this.defaultTag : tag);
   }
 
+  // The fast path. Everything rare lives in other methods: V8 inlines small functions only, and
+  // inlining `allocate` into the caller's loop is worth more than any single check in it.
   private allocate(size: number, align: number, tag: Tag): Handle {
-    if (!(size > 0 && size <= MAX_ALLOCATION && (size | 0) === size)) this.throwBadSize(size);
-    if (!((tag >>> 0) === tag && isDefinedTag(tag))) throwInvalidTag(tag);
-    if (this.isDestroyed) this.throwIfDestroyed();
-    if (allocationGate !== null && gateRefuses('arena', this.name, tag, size)) {
-      throw new ArenaError(
-        'ERR_OUT_OF_MEMORY',
-        `allocation of ${size} bytes from ${describeOwner('arena', this.name, tagLabel(tag))} refused by the allocation gate`,
-        { ownerName: this.name, ownerKind: 'arena', tagName: tagLabel(tag) },
-      );
+    if (
+      !(size > 0 && size <= MAX_ALLOCATION && (size | 0) === size) ||
+      !((tag >>> 0) === tag && tag < definedTagCount) ||
+      allocationGate !== null
+    ) {
+      this.checkSlow(size, tag);
     }
     let offset = (this.currentOffset + align - 1) & ~(align - 1);
+    // A destroyed arena has currentSize -1, so it always takes this branch and throws there.
     if (offset + size > this.currentSize) offset = this.moveToChunkFor(size, align, tag);
-    const end = offset + size;
-    this.usedBytes += end - this.currentOffset;
-    this.currentOffset = end;
-    if (this.usedBytes > this.peakBytes) this.peakBytes = this.usedBytes;
-
+    this.currentOffset = offset + size;
     const index = this.count;
     if (index === this.recordCapacity) this.growRecords(size, tag);
     this.recChunk[index] = this.current;
     this.recOffset[index] = offset;
     this.recSize[index] = size;
     this.count = index + 1;
-    this.liveBytes += size;
-    if (this.liveBytes > this.ownerPeak) this.noteOwnerPeak();
     if (statsEnabled) {
       this.recTag[index] = tag | COUNTED;
-      chargeAlloc(tag, size);
+      chargeAllocUnclassified(tag, size);
     } else {
       this.recTag[index] = tag;
     }
-    if (this.recSite !== null || isDebugMode()) this.recordSite(index);
+    if (this.recSite !== null || debugMode) this.recordSite(index);
     return (this.genStartHandle + index) as Handle;
   }
 
-  private noteOwnerPeak(): void {
-    this.ownerPeak = this.liveBytes;
-    if (this.liveBytes > this.ownerPeakStampAbove) {
-      this.ownerPeakAt = performance.now();
-      this.ownerPeakStampAbove = this.liveBytes + this.liveBytes / 64;
+  /** Throws for a bad size, tag or destroyed arena, or when the allocation gate refuses. */
+  private checkSlow(size: number, tag: Tag): void {
+    if (!(size > 0 && size <= MAX_ALLOCATION && (size | 0) === size)) this.throwBadSize(size);
+    if (!isDefinedTag(tag)) throwInvalidTag(tag);
+    this.throwIfDestroyed();
+    if (gateRefuses('arena', this.name, tag, size)) {
+      throw new ArenaError(
+        'ERR_OUT_OF_MEMORY',
+        `allocation of ${size} bytes from ${describeOwner('arena', this.name, tagLabel(tag))} refused by the allocation gate`,
+        { ownerName: this.name, ownerKind: 'arena', tagName: tagLabel(tag) },
+      );
     }
+  }
+
+  /**
+   * Peaks are folded in when usage can drop (reset, destroy) or is read: within a generation `used`
+   * and the live bytes only grow, so the peak is the value just before the drop.
+   */
+  private foldPeaks(liveBytes: number): void {
+    if (this.used > this.peakBytes) this.peakBytes = this.used;
+    if (liveBytes > this.ownerPeak) {
+      this.ownerPeak = liveBytes;
+      this.ownerPeakAt = performance.now();
+    }
+  }
+
+  /** Sum of the sizes of the live allocations (kept out of the fast path; summed when asked). */
+  private liveBytes(): number {
+    let total = 0;
+    for (let index = 0; index < this.count; index++) total += this.recSize[index]!;
+    return total;
   }
 
   /** Slow path: the current chunk is full. Reuse a later chunk kept from before a reset, or add one. */
   private moveToChunkFor(size: number, align: number, tag: Tag): number {
+    this.throwIfDestroyed();
     // Chunk bases are MAX_ALIGNMENT-aligned, so offset 0 of any chunk satisfies every alignment.
     for (let next = this.current + 1; next < this.chunks.length; next++) {
       if (this.chunkBytes[next]!.length >= size) {
@@ -205,7 +225,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
       throw new ArenaError(
         'ERR_OUT_OF_MEMORY',
         `${describeOwner('arena', this.name, tagLabel(tag))} cannot allocate ${size} bytes (align ${align}): ` +
-          `${this.capacityBytes} of its ${this.maxBytes} maxBytes are reserved and ${this.usedBytes} used`,
+          `${this.capacityBytes} of its ${this.maxBytes} maxBytes are reserved and ${this.used} used`,
         { ownerName: this.name, ownerKind: 'arena', tagName: tagLabel(tag) },
       );
     }
@@ -240,6 +260,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
   }
 
   private enterChunk(index: number): void {
+    this.usedBeforeCurrent = index === 0 ? 0 : this.usedBeforeCurrent + this.currentOffset;
     this.current = index;
     this.currentOffset = 0;
     this.currentSize = this.chunkBytes[index]!.length;
@@ -296,16 +317,14 @@ class ArenaImpl implements Arena, RegisteredOwner {
   // ---- reset / destroy ----------------------------------------------------------------------
   reset(): void {
     this.throwIfDestroyed();
+    this.foldPeaks(this.releaseRecords());
     const debug = isDebugMode();
-    this.releaseRecordsFromStats();
     if (debug || this.recSite !== null) this.rememberGeneration(debug ? captureSite() : undefined);
     if (debug) this.poisonAndDetach();
     this.genStartSerial += this.count;
     this.genStartHandle = this.idBase + this.genStartSerial;
     this.recordCapacity = Math.min(this.recChunk.length, SERIAL_SPACE - this.genStartSerial);
     this.count = 0;
-    this.liveBytes = 0;
-    this.usedBytes = 0;
     this.generationCount++;
     this.enterChunk(0);
     if (this.recSite !== null) this.recSite = debug ? [] : null;
@@ -313,8 +332,8 @@ class ArenaImpl implements Arena, RegisteredOwner {
 
   destroy(): void {
     this.throwIfDestroyed();
+    this.foldPeaks(this.releaseRecords());
     const debug = isDebugMode();
-    this.releaseRecordsFromStats();
     if (debug) {
       this.destroySite = captureSite();
       this.poisonAndDetach();
@@ -323,13 +342,12 @@ class ArenaImpl implements Arena, RegisteredOwner {
     releaseOwnerId(this.id, this.genStartSerial + this.count);
     this.count = 0;
     this.recordCapacity = 0;
-    this.liveBytes = 0;
-    this.usedBytes = 0;
+    this.usedBeforeCurrent = 0;
     this.chunks = [];
     this.chunkBytes = [];
     this.chunkBase = [];
     this.capacityBytes = 0;
-    this.currentSize = 0;
+    this.currentSize = -1;
     this.currentOffset = 0;
     this.recChunk = new Uint32Array(0);
     this.recOffset = new Uint32Array(0);
@@ -342,12 +360,38 @@ class ArenaImpl implements Arena, RegisteredOwner {
     if (!this.isDestroyed) this.destroy();
   }
 
-  private releaseRecordsFromStats(): void {
+  /** Takes this generation's allocations out of the stats; returns their total size. */
+  private releaseRecords(): number {
     const tags = this.recTag;
     const sizes = this.recSize;
+    let total = 0;
+    // Consecutive allocations mostly share a tag: release them as one batch per run of a tag.
+    let runTag = -1;
+    let runBytes = 0;
+    let runCount = 0;
     for (let index = 0; index < this.count; index++) {
       const tag = tags[index]!;
-      if ((tag & COUNTED) !== 0) chargeFree(tag & TAG_MASK, sizes[index]!);
+      const size = sizes[index]!;
+      total += size;
+      if ((tag & COUNTED) === 0) continue;
+      if (tag !== runTag) {
+        if (runCount > 0) chargeFreeBatch(runTag & TAG_MASK, runBytes, runCount);
+        runTag = tag;
+        runBytes = 0;
+        runCount = 0;
+      }
+      runBytes += size;
+      runCount++;
+      countSizeClass(tag & TAG_MASK, size);
+    }
+    if (runCount > 0) chargeFreeBatch(runTag & TAG_MASK, runBytes, runCount);
+    return total;
+  }
+
+  /** Size classes of the counted allocations still live in this arena (they are counted on release). */
+  addLiveSizeClasses(tag: number, counts: Float64Array): void {
+    for (let index = 0; index < this.count; index++) {
+      if (this.recTag[index] === (tag | COUNTED)) counts[sizeClassOf(this.recSize[index]!)]!++;
     }
   }
 
@@ -499,11 +543,13 @@ class ArenaImpl implements Arena, RegisteredOwner {
   }
 
   describeForRegistry(): OwnerInfo {
+    const liveBytes = this.liveBytes();
+    this.foldPeaks(liveBytes);
     return {
       kind: 'arena',
       name: this.name,
       tag: this.defaultTag,
-      bytesInUse: this.liveBytes,
+      bytesInUse: liveBytes,
       liveAllocations: this.count,
       peakBytes: this.ownerPeak,
       peakAt: this.ownerPeakAt,
@@ -511,6 +557,10 @@ class ArenaImpl implements Arena, RegisteredOwner {
     };
   }
 }
+
+addSizeClassContributor((tag, counts) => {
+  for (const owner of liveOwners()) if (owner instanceof ArenaImpl) owner.addLiveSizeClasses(tag, counts);
+});
 
 function grow32(array: Uint32Array<ArrayBuffer>, capacity: number, keep: number): Uint32Array<ArrayBuffer> {
   const grown = new Uint32Array(capacity);

@@ -17,7 +17,8 @@ function readEnvFlag(): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
-let debugMode = readEnvFlag();
+/** Live binding for the runtime's hot paths; everyone else calls isDebugMode(). */
+export let debugMode = readEnvFlag();
 
 /** Turns debug mode on or off for allocations made from now on. */
 export function setDebugMode(on: boolean): void {

@@ -11,7 +11,8 @@ const currentBytes = new Float64Array(MAX_TAGS);
 const peakBytes = new Float64Array(MAX_TAGS);
 const totalAllocs = new Float64Array(MAX_TAGS);
 const totalFrees = new Float64Array(MAX_TAGS);
-const liveCounts = new Float64Array(MAX_TAGS);
+// Live count = liveAtCounterReset + totalAllocs - totalFrees: one counter fewer on the fast path.
+const liveAtCounterReset = new Float64Array(MAX_TAGS);
 const peakAt = new Float64Array(MAX_TAGS);
 // A new peak is timestamped only once it exceeds the last stamped peak by 1/64: reading the clock on
 // every allocation of a growing workload would cost more than the allocation itself.
@@ -115,11 +116,18 @@ export function sizeClassOf(size: number): number {
 
 /** Counts an allocation of `size` bytes under `tag`. Callers check `statsEnabled` first. */
 export function chargeAlloc(tag: number, size: number): void {
+  sizeClassCounts[tag * SIZE_CLASSES + (size <= 1 ? 0 : 32 - Math.clz32(size - 1))]!++;
+  chargeAllocUnclassified(tag, size);
+}
+
+/**
+ * chargeAlloc without the size-class count, for arenas: they count size classes when the
+ * allocation is released (countSizeClass), and report live ones through the contributor below.
+ */
+export function chargeAllocUnclassified(tag: number, size: number): void {
   const current = currentBytes[tag]! + size;
   currentBytes[tag] = current;
   totalAllocs[tag]!++;
-  liveCounts[tag]!++;
-  sizeClassCounts[tag * SIZE_CLASSES + (size <= 1 ? 0 : 32 - Math.clz32(size - 1))]!++;
   if (current > peakBytes[tag]!) {
     peakBytes[tag] = current;
     if (current > peakStampAbove[tag]!) {
@@ -135,10 +143,20 @@ export function chargeAlloc(tag: number, size: number): void {
 export function chargeFree(tag: number, size: number): void {
   currentBytes[tag] = currentBytes[tag]! - size;
   totalFrees[tag]!++;
-  liveCounts[tag]!--;
   trackedBytes -= size;
   if (trackedBytes <= pressureRearm) {
     if (watchCallback !== null) return fireWatch();
+    pressureTrigger = pressureThreshold;
+    pressureRearm = -Infinity;
+  }
+}
+
+/** Counts the release of `count` allocations of `tag` totalling `bytes` (an arena reset). */
+export function chargeFreeBatch(tag: number, bytes: number, count: number): void {
+  currentBytes[tag] = currentBytes[tag]! - bytes;
+  totalFrees[tag] = totalFrees[tag]! + count;
+  trackedBytes -= bytes;
+  if (trackedBytes <= pressureRearm) {
     pressureTrigger = pressureThreshold;
     pressureRearm = -Infinity;
   }
@@ -152,7 +170,7 @@ export function getStats(tag: Tag): MemStats {
     peakBytes: peakBytes[tag]!,
     totalAllocs: totalAllocs[tag]!,
     totalFrees: totalFrees[tag]!,
-    allocCount: liveCounts[tag]!,
+    allocCount: liveAtCounterReset[tag]! + totalAllocs[tag]! - totalFrees[tag]!,
   };
 }
 
@@ -217,7 +235,21 @@ export function getPeakAt(tag: Tag): number {
 /** Allocation counts of `tag` per size class (index k counts sizes in (2^(k-1), 2^k]). */
 export function getSizeClassCounts(tag: Tag): number[] {
   if (!isDefinedTag(tag)) throwInvalidTag(tag);
-  return Array.from(sizeClassCounts.subarray(tag * SIZE_CLASSES, (tag + 1) * SIZE_CLASSES));
+  const counts = sizeClassCounts.slice(tag * SIZE_CLASSES, (tag + 1) * SIZE_CLASSES);
+  for (const contribute of sizeClassContributors) contribute(tag, counts);
+  return Array.from(counts);
+}
+
+/** Counts one allocation in its size class (arenas call this when they release the allocation). */
+export function countSizeClass(tag: number, size: number): void {
+  sizeClassCounts[tag * SIZE_CLASSES + (size <= 1 ? 0 : 32 - Math.clz32(size - 1))]!++;
+}
+
+const sizeClassContributors: ((tag: number, counts: Float64Array) => void)[] = [];
+
+/** Lets an owner kind add the size classes of allocations it has not released (and counted) yet. */
+export function addSizeClassContributor(contribute: (tag: number, counts: Float64Array) => void): void {
+  sizeClassContributors.push(contribute);
 }
 
 /**
@@ -226,6 +258,7 @@ export function getSizeClassCounts(tag: Tag): number[] {
  */
 export function resetStatCounters(): void {
   const now = performance.now();
+  for (let tag = 0; tag < MAX_TAGS; tag++) liveAtCounterReset[tag] = liveAtCounterReset[tag]! + totalAllocs[tag]! - totalFrees[tag]!;
   totalAllocs.fill(0);
   totalFrees.fill(0);
   sizeClassCounts.fill(0);

@@ -22,6 +22,8 @@ export type BuiltInTagName = keyof typeof MemTag;
 
 const tagNames: string[] = Object.keys(MemTag);
 const tagsByName = new Map<string, Tag>(Object.entries(MemTag));
+/** Live binding: tags are 0 .. definedTagCount - 1 (read on the allocation fast path). */
+export let definedTagCount = tagNames.length;
 
 /** Tag names: a letter, then letters, digits, `_`, `-`, `.` or `/`; at most 64 characters. */
 const TAG_NAME = /^[A-Za-z][\w./-]{0,63}$/;
@@ -46,6 +48,7 @@ export function defineTag(name: string): Tag {
   const tag = tagNames.length as Tag;
   tagNames.push(name);
   tagsByName.set(name, tag);
+  definedTagCount = tagNames.length;
   return tag;
 }
 
