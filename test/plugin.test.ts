@@ -23,6 +23,13 @@ describe('plugin object', () => {
     expect(plugin.meta.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('registers the five rules of the design, all recommended', () => {
+    expect(Object.keys(rules).sort()).toEqual(
+      ['no-arena-escape', 'no-leaked-arena', 'no-mixed-ownership', 'no-use-after-reset', 'require-alloc-tag'],
+    );
+    expect(Object.keys(plugin.configs.recommended.rules ?? {})).toHaveLength(5);
+  });
+
   it('exposes the rule map', () => {
     expect(plugin.rules).toBe(rules);
   });
