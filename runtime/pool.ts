@@ -1,8 +1,8 @@
 // Fixed-size block pools (the seed's gm_pool_*) and pools of reusable JS objects (GM_POOL_FOR).
 // Both are slot tables (slots.ts): LIFO free list, generation-checked handles, null when exhausted.
-import { isDebugMode } from './debug.js';
+import { debugMode, isDebugMode } from './debug.js';
 import { ArenaError, describeHandleValue, describeOwner, invalidSizeReason } from './errors.js';
-import { allocationGate, gateRefuses } from './registry.js';
+import { allocationGate } from './registry.js';
 import { SlotOwner } from './slots.js';
 import { chargeAlloc, statsEnabled } from './stats.js';
 import { MemTag, isDefinedTag, throwInvalidTag } from './tags.js';
@@ -37,10 +37,9 @@ class PoolImpl extends SlotOwner implements Pool {
   }
 
   alloc(): Handle | null {
-    if (this.isDestroyed) this.throwDestroyed('allocate from');
-    if (allocationGate !== null && gateRefuses('pool', this.name, this.tag, this.objectSize)) return null;
-    const slot = this.issue();
-    if (slot < 0) return null;
+    // A destroyed pool has an empty free list, so it always takes the slow path (which throws).
+    if ((this.freeTop === 0 || allocationGate !== null) && !this.prepareSlow('pool', this.objectSize)) return null;
+    const slot = this.take();
     if (statsEnabled) {
       this.counted[slot] = 1;
       chargeAlloc(this.tag, this.objectSize);
@@ -51,7 +50,7 @@ class PoolImpl extends SlotOwner implements Pool {
   free(handle: Handle): void {
     const slot = handle & this.slotMask;
     if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'free', true);
-    if (isDebugMode()) SlotOwner.poison(this.view(slot));
+    if (debugMode) SlotOwner.poison(this.view(slot));
     this.release(slot, this.objectSize);
   }
 
@@ -120,10 +119,8 @@ class ObjectPoolImpl<T> extends SlotOwner implements ObjectPool<T> {
   }
 
   alloc(): Handle | null {
-    if (this.isDestroyed) this.throwDestroyed('allocate from');
-    if (allocationGate !== null && gateRefuses('objectPool', this.name, this.tag, this.bytesPerObject)) return null;
-    const slot = this.issue();
-    if (slot < 0) return null;
+    if ((this.freeTop === 0 || allocationGate !== null) && !this.prepareSlow('objectPool', this.bytesPerObject)) return null;
+    const slot = this.take();
     if (statsEnabled) {
       this.counted[slot] = 1;
       chargeAlloc(this.tag, this.bytesPerObject);

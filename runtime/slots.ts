@@ -6,12 +6,14 @@
 // one compare: `slotHandle[handle & slotMask] === handle`. Freeing bumps the slot's generation; a
 // slot whose generation would leave the owner's serial space is retired (never reused) rather than
 // wrapped, so a stale handle can never match again.
-import { POISON_BYTE, captureSite, isDebugMode } from './debug.js';
+import { POISON_BYTE, captureSite, debugMode, isDebugMode } from './debug.js';
 import { ArenaError, describeHandleValue, describeOwner, type OwnerKind } from './errors.js';
 import {
   SERIAL_SPACE,
   acquireOwnerId,
+  allocationGate,
   foreignReason,
+  gateRefuses,
   getHandleLayout,
   isHandleShaped,
   releaseOwnerId,
@@ -165,20 +167,31 @@ export abstract class SlotOwner implements RegisteredOwner {
     this.totalSlots = total;
   }
 
-  /** Pops a free slot and issues its handle; -1 when none is left. Callers checked `destroyed`. */
-  protected issue(): number {
-    if (this.freeTop === 0 && !this.refill()) return -1;
+  /** Pops a free slot and issues its handle. Callers made sure the free list is not empty. */
+  protected take(): number {
     const slot = this.freeStack[--this.freeTop]!;
     this.slotHandle[slot] = this.idBase + this.slotGeneration[slot]! * this.slotSpace + slot;
-    if (++this.live > this.peakLive) {
-      this.peakLive = this.live;
-      if (this.live > this.peakStampAbove) {
-        this.peakAtMs = performance.now();
-        this.peakStampAbove = this.live + this.live / 64;
-      }
-    }
-    if (this.sites !== null || isDebugMode()) this.recordAllocSite(slot);
+    if (++this.live > this.peakLive) this.notePeak();
+    if (this.sites !== null || debugMode) this.recordAllocSite(slot);
     return slot;
+  }
+
+  /**
+   * The rare part of `alloc`, entered when the free list is empty or an allocation gate is set:
+   * throws for a destroyed owner, asks the gate, grows. False when the allocation must fail.
+   */
+  protected prepareSlow(kind: OwnerKind, size: number): boolean {
+    if (this.isDestroyed) this.throwDestroyed('allocate from');
+    if (allocationGate !== null && gateRefuses(kind, this.name, this.tag, size)) return false;
+    return this.freeTop !== 0 || this.refill();
+  }
+
+  private notePeak(): void {
+    this.peakLive = this.live;
+    if (this.live > this.peakStampAbove) {
+      this.peakAtMs = performance.now();
+      this.peakStampAbove = this.live + this.live / 64;
+    }
   }
 
   /** Returns a live slot to the free list under its next generation, or retires it. */

@@ -79,14 +79,14 @@ class TaggedHeap extends SlotOwner {
         tagName: tagLabel(tag),
       });
     }
-    const slot = this.issue();
-    if (slot < 0) {
+    if (this.freeTop === 0 && !this.refill()) {
       throw new ArenaError('ERR_OUT_OF_MEMORY', `tagged allocation of ${size} bytes (tag ${tagLabel(tag)}) failed: ${this.live} tagged allocations are live, the most the tagged heap can track`, {
         ownerName: 'tagged heap',
         ownerKind: 'tagged',
         tagName: tagLabel(tag),
       });
     }
+    const slot = this.take();
     this.buffers[slot] = buffer;
     this.sizes[slot] = size;
     this.tags[slot] = tag;
