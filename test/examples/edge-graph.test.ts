@@ -167,6 +167,17 @@ describe('bad input: both versions reject it with the same error', () => {
     expect(() => loadGraph(input)).toThrow(message);
   });
 
+  it('accepts longer-than-needed heads and re-encodes both versions in shortest form', () => {
+    const canonical = batch(good);
+    // "a.ts" is 0x64 + 4 bytes; spell its length with a one-byte argument instead (0x78 0x04).
+    const at = Buffer.from(canonical).indexOf(Buffer.from([0x64, 0x61, 0x2e, 0x74, 0x73]));
+    const longHead = Uint8Array.from([...canonical.subarray(0, at), 0x78, 0x04, ...canonical.subarray(at + 1)]);
+    expect(decodeHeap(longHead)).toEqual(decodeHeap(canonical));
+    expect(Buffer.from(encodeEdges(HeapEdgeGraph.build(decodeHeap(longHead)).edges)).equals(canonical)).toBe(true);
+    using graph = loadGraph(longHead);
+    expect(Buffer.from(graph.encode()).equals(canonical)).toBe(true);
+  });
+
   it('refuses an edge count the input cannot hold before allocating for it', () => {
     withArena(1024, 'test-parse', (parse) => {
       expect(() => decodeArena(hex('9a 7fffffff a0'), parse)).toThrow(/array of 2147483647 edges cannot fit in 1 byte/);

@@ -16,47 +16,11 @@ import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 import plugin from '../../src/index.js';
+import { GUIDE, expectedCode, parseBlocks, region, syncGuide, type GuideBlock as Block } from '../../scripts/check-migration-guide.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const GUIDE = 'docs/guides/migration.md';
 /** Where linted snippets pretend to live, so that file-pattern based configs apply to them. */
 const SNIPPET_PATH = 'examples/edge-graph/arena/guide-snippet.ts';
-
-interface Block {
-  readonly annotation: string;
-  readonly language: string;
-  readonly code: string;
-  readonly line: number;
-}
-
-/** Every fenced block of the guide, with the HTML comment on the line above its fence ('' if none). */
-function parseBlocks(markdown: string): Block[] {
-  const lines = markdown.split('\n');
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const fence = /^```(\w*)\s*$/.exec(lines[i]!);
-    if (fence === null) continue;
-    const end = lines.indexOf('```', i + 1);
-    if (end < 0) throw new Error(`${GUIDE}:${i + 1}: unterminated code block`);
-    const previous = i > 0 ? lines[i - 1]! : '';
-    const annotation = /^<!--\s*(.*?)\s*-->$/.exec(previous)?.[1] ?? '';
-    blocks.push({ annotation, language: fence[1]!, code: lines.slice(i + 1, end).join('\n'), line: i + 1 });
-    i = end;
-  }
-  return blocks;
-}
-
-/** The lines between `// #region name` and the next `// #endregion`, common indentation removed. */
-function region(source: string, name: string): string {
-  const lines = source.split('\n');
-  const start = lines.findIndex((line) => line.trim() === `// #region ${name}`);
-  if (start < 0) throw new Error(`no "// #region ${name}"`);
-  const end = lines.findIndex((line, index) => index > start && line.trim() === '// #endregion');
-  if (end < 0) throw new Error(`"// #region ${name}" has no "// #endregion"`);
-  const body = lines.slice(start + 1, end);
-  const indent = Math.min(...body.filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length));
-  return body.map((line) => line.slice(indent)).join('\n');
-}
 
 const baseConfig: Linter.Config = { files: ['**/*.ts'], languageOptions: { parser, sourceType: 'module' } };
 
@@ -89,8 +53,16 @@ describe('docs/guides/migration.md', () => {
 
   const fromBlocks = codeBlocks.filter((block) => block.annotation.startsWith('from: '));
   it.each(fromBlocks.map((block) => [at(block), block] as const))('%s is the real code', (_name, block) => {
-    const [path, name] = block.annotation.slice('from: '.length).split('#');
-    expect(block.code).toBe(region(readFileSync(join(root, path!), 'utf8'), name!));
+    expect(block.code).toBe(expectedCode(root, block.annotation));
+  });
+
+  it('the sync script rewrites a stale block from its source, and leaves a current guide alone', () => {
+    expect(syncGuide(root, guide).stale).toEqual([]);
+    const staleGuide = guide.replace('export function loadGraph(input: Uint8Array): ArenaEdgeGraph {\n  using parse', 'export function loadGraph(input: Uint8Array): ArenaEdgeGraph {\n  // drifted\n  using parse');
+    expect(staleGuide).not.toBe(guide);
+    const { text, stale } = syncGuide(root, staleGuide);
+    expect(stale.map((block) => block.annotation)).toEqual(['from: examples/edge-graph/arena/load.ts#load']);
+    expect(text).toBe(guide);
   });
 
   const lintBlocks = codeBlocks.filter((block) => block.annotation.startsWith('lint: '));

@@ -75,6 +75,8 @@ interface GraphColumns {
   /** outStart[n] .. outStart[n + 1]: indices into outEdges. Same for in. */
   readonly outStart: Uint32Array;
   readonly outEdges: Uint32Array;
+  /** outTargets[i] = edgeTarget[outEdges[i]]: traversals read neighbours sequentially. */
+  readonly outTargets: Uint32Array;
   readonly inStart: Uint32Array;
   readonly inEdges: Uint32Array;
 }
@@ -235,7 +237,7 @@ export class ArenaEdgeGraph implements Disposable {
    * Its queue and visited marks come from the traversal arena, reset on entry: no JS garbage.
    */
   bfs(start: number, maxDepth = Number.POSITIVE_INFINITY, visit?: (node: number) => void): number {
-    const { outStart, outEdges, edgeTarget } = this.live();
+    const { outStart, outTargets } = this.live();
     this.checkNode(start);
     this.traversal.reset();
     const queueHandle = this.traversal.allocAligned(4 * this.nodeCount, 8, MemTag.Temp);
@@ -252,7 +254,7 @@ export class ArenaEdgeGraph implements Disposable {
       for (; head < levelEnd; head++) {
         const node = queue[head]!;
         for (let e = outStart[node]!; e < outStart[node + 1]!; e++) {
-          const target = edgeTarget[outEdges[e]!]!;
+          const target = outTargets[e]!;
           if (visited[target] === 1) continue;
           visited[target] = 1;
           queue[tail++] = target;
@@ -298,15 +300,17 @@ export class ArenaEdgeGraph implements Disposable {
   }
 
   // #region encode
-  /** Encodes the edges, in insertion order, as a CBOR edge batch: one exact-size output buffer. */
+  /**
+   * Encodes the edges, in insertion order, as a CBOR edge batch: the exact size is measured from
+   * the columns, the output allocated once, and each edge assembled from pre-encoded pieces (the
+   * keys, the relation, each path's text item as interned) plus its two numbers.
+   */
   encode(): Uint8Array {
     const { edgeSource, edgeTarget, edgeRelation, edgeConfidence, edgeTimestamp, nodePathStart, nodePathLength, pathBytes } = this.live();
     let size = headSize(this.edgeCount);
     for (let e = 0; e < this.edgeCount; e++) {
-      const sourceLength = nodePathLength[edgeSource[e]!]!;
-      const targetLength = nodePathLength[edgeTarget[e]!]!;
-      size += EDGE_FIXED_BYTES + RELATION_TEXT_BYTES[edgeRelation[e]!]!;
-      size += headSize(sourceLength) + sourceLength + headSize(targetLength) + targetLength;
+      size += EDGE_PIECES_BYTES + RELATION_PIECES[edgeRelation[e]!]!.length;
+      size += textItemBytes(nodePathLength[edgeSource[e]!]!) + textItemBytes(nodePathLength[edgeTarget[e]!]!);
       size += numberSizeAt(edgeConfidence, e) + numberSizeAt(edgeTimestamp, e);
     }
     const writer = new CborWriter(new Uint8Array(size));
@@ -314,17 +318,17 @@ export class ArenaEdgeGraph implements Disposable {
     for (let e = 0; e < this.edgeCount; e++) {
       const source = edgeSource[e]!;
       const target = edgeTarget[e]!;
-      const relation = RELATION_UTF8[edgeRelation[e]!]!;
-      writer.writeHead(MajorType.Map, EDGE_KEYS.length);
-      writer.writeTextBytes(KEY_UTF8[0]!, 0, KEY_UTF8[0]!.length);
-      writer.writeTextBytes(pathBytes, nodePathStart[source]!, nodePathLength[source]!);
-      writer.writeTextBytes(KEY_UTF8[1]!, 0, KEY_UTF8[1]!.length);
-      writer.writeTextBytes(pathBytes, nodePathStart[target]!, nodePathLength[target]!);
-      writer.writeTextBytes(KEY_UTF8[2]!, 0, KEY_UTF8[2]!.length);
-      writer.writeTextBytes(relation, 0, relation.length);
-      writer.writeTextBytes(KEY_UTF8[3]!, 0, KEY_UTF8[3]!.length);
+      const relation = RELATION_PIECES[edgeRelation[e]!]!;
+      const sourceItem = textItemBytes(nodePathLength[source]!);
+      const targetItem = textItemBytes(nodePathLength[target]!);
+      writer.writeBytes(MAP_AND_SOURCE_KEY, 0, MAP_AND_SOURCE_KEY.length);
+      writer.writeBytes(pathBytes, nodePathStart[source]! + nodePathLength[source]! - sourceItem, sourceItem);
+      writer.writeBytes(TARGET_KEY, 0, TARGET_KEY.length);
+      writer.writeBytes(pathBytes, nodePathStart[target]! + nodePathLength[target]! - targetItem, targetItem);
+      writer.writeBytes(relation, 0, relation.length);
+      writer.writeBytes(CONFIDENCE_KEY, 0, CONFIDENCE_KEY.length);
       writer.writeNumberAt(edgeConfidence, e);
-      writer.writeTextBytes(KEY_UTF8[4]!, 0, KEY_UTF8[4]!.length);
+      writer.writeBytes(TIMESTAMP_KEY, 0, TIMESTAMP_KEY.length);
       writer.writeNumberAt(edgeTimestamp, e);
     }
     return writer.bytes;
@@ -332,11 +336,38 @@ export class ArenaEdgeGraph implements Disposable {
   // #endregion
 }
 
-const KEY_UTF8 = EDGE_KEYS.map((key) => utf8.encode(key));
-const RELATION_UTF8 = RELATIONS.map((name) => utf8.encode(name));
-const RELATION_TEXT_BYTES = RELATION_UTF8.map((name) => headSize(name.length) + name.length);
-/** The map head and the five keys. */
-const EDGE_FIXED_BYTES = 1 + KEY_UTF8.reduce((sum, key) => sum + headSize(key.length) + key.length, 0);
+/** A text item (head and UTF-8 bytes), encoded once. */
+function textItem(text: string): Uint8Array {
+  const bytes = utf8.encode(text);
+  const writer = new CborWriter(new Uint8Array(headSize(bytes.length) + bytes.length));
+  writer.writeTextBytes(bytes, 0, bytes.length);
+  return writer.bytes;
+}
+
+/** Bytes of a text item whose UTF-8 body has `length` bytes. */
+function textItemBytes(length: number): number {
+  return headSize(length) + length;
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+// The constant pieces of an encoded edge, in EDGE_KEYS order.
+const MAP_AND_SOURCE_KEY = concat(Uint8Array.of((MajorType.Map << 5) | EDGE_KEYS.length), textItem('source'));
+const TARGET_KEY = textItem('target');
+/** The relation key and value together, per relation code. */
+const RELATION_PIECES = RELATIONS.map((name) => concat(textItem('relation'), textItem(name)));
+const CONFIDENCE_KEY = textItem('confidence');
+const TIMESTAMP_KEY = textItem('timestamp');
+const EDGE_PIECES_BYTES = MAP_AND_SOURCE_KEY.length + TARGET_KEY.length + CONFIDENCE_KEY.length + TIMESTAMP_KEY.length;
+if (EDGE_KEYS.join() !== 'source,target,relation,confidence,timestamp') throw new Error('edge-graph: encoder pieces out of date with EDGE_KEYS');
 
 /** A first-chunk size that holds a graph of `edgeCount` edges without overflow in the common case. */
 function graphBytes(edgeCount: number): number {
@@ -401,7 +432,7 @@ function layOut(batch: EdgeBatch, memory: Arena): { columns: GraphColumns; nodeC
         firstStart[node] = start;
         firstLength[node] = length;
         nodeHash[node] = hash;
-        pathByteCount += length;
+        pathByteCount += headSize(length) + length;
         return node;
       }
       const node = entry - 1;
@@ -413,20 +444,20 @@ function layOut(batch: EdgeBatch, memory: Arena): { columns: GraphColumns; nodeC
     edgeTarget[e] = intern(spans[4 * e + 2]!, spans[4 * e + 3]!);
   }
 
-  // Paths: each distinct one copied once out of the input, which the graph does not keep.
+  // Paths: each distinct one copied once out of the input, which the graph does not keep, as the
+  // CBOR text item it was (head, then bytes) so that encoding copies it whole.
   const nodePathStart = allocColumn(memory, u32, nodeCount, 4, MemTag.Node);
   const nodePathLength = allocColumn(memory, u32, nodeCount, 4, MemTag.Node);
   const pathBytes = allocColumn(memory, u8, pathByteCount, 1, MemTag.Node);
   const lookup = allocColumn(memory, i32, tableSizeFor(nodeCount), 4, MemTag.Node).fill(0);
   const lookupMask = lookup.length - 1;
-  let offset = 0;
+  const pathWriter = new CborWriter(pathBytes);
   for (let node = 0; node < nodeCount; node++) {
-    const start = firstStart[node]!;
     const length = firstLength[node]!;
-    for (let i = 0; i < length; i++) pathBytes[offset + i] = input[start + i]!;
-    nodePathStart[node] = offset;
+    // Written with a fresh (shortest-form) head: the input's may be longer than needed.
+    pathWriter.writeTextBytes(input, firstStart[node]!, length);
+    nodePathStart[node] = pathWriter.offset - length;
     nodePathLength[node] = length;
-    offset += length;
     let slot = nodeHash[node]! & lookupMask;
     while (lookup[slot] !== 0) slot = (slot + 1) & lookupMask;
     lookup[slot] = node + 1;
@@ -438,10 +469,12 @@ function layOut(batch: EdgeBatch, memory: Arena): { columns: GraphColumns; nodeC
   const inEdges = allocColumn(memory, u32, count, 4, MemTag.Edge);
   fillAdjacency(edgeSource, nodeCount, outStart.fill(0), outEdges);
   fillAdjacency(edgeTarget, nodeCount, inStart.fill(0), inEdges);
+  const outTargets = allocColumn(memory, u32, count, 4, MemTag.Edge);
+  for (let i = 0; i < count; i++) outTargets[i] = edgeTarget[outEdges[i]!]!;
 
   return {
     nodeCount,
-    columns: { edgeSource, edgeTarget, edgeRelation, edgeConfidence, edgeTimestamp, nodePathStart, nodePathLength, pathBytes, lookup, outStart, outEdges, inStart, inEdges },
+    columns: { edgeSource, edgeTarget, edgeRelation, edgeConfidence, edgeTimestamp, nodePathStart, nodePathLength, pathBytes, lookup, outStart, outEdges, outTargets, inStart, inEdges },
   };
 }
 

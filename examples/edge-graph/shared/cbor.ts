@@ -478,6 +478,16 @@ export class CborWriter {
     this.offset = at + length;
   }
 
+  /** Raw bytes `source[start, start + length)`, e.g. items encoded ahead of time. */
+  writeBytes(source: Uint8Array, start: number, length: number): void {
+    this.room(length);
+    const out = this.bytes;
+    const at = this.offset;
+    if (length < 64) for (let i = 0; i < length; i++) out[at + i] = source[start + i]!;
+    else out.set(source.subarray(start, start + length), at);
+    this.offset = at + length;
+  }
+
   writeSimple(value: number): void {
     this.room(1);
     this.bytes[this.offset] = (MajorType.Simple << 5) | value;
