@@ -55,7 +55,10 @@ export type Op =
   | { readonly op: 'write'; readonly handle: number; readonly seed: number }
   | { readonly op: 'read'; readonly handle: number }
   | { readonly op: 'readViaOther'; readonly handle: number; readonly owner: number }
-  /** Shows a handle to the owner created last: after a destroy, that one most likely reuses an old id. */
+  /**
+   * Shows a handle (of a destroyed owner, when there is one) to the owner created last: after a
+   * destroy, that one most likely reuses the old owner's id.
+   */
   | { readonly op: 'readViaNewest'; readonly handle: number }
   /** Passes something that is not a handle (NOT_HANDLES[value]) to every accessor of an owner. */
   | { readonly op: 'notAHandle'; readonly owner: number; readonly value: number }
@@ -631,7 +634,9 @@ class Interpreter {
         this.log(`${at} setStatsEnabled(${op.on})`);
         break;
       case 'readViaNewest': {
-        const handle = this.pick(this.handles, op.handle);
+        // Prefer handles whose owner is gone: those are the ones whose id the newest owner may reuse.
+        const orphans = this.handles.filter((candidate) => candidate.owner?.destroyed === true);
+        const handle = this.pick(orphans.length > 0 ? orphans : this.handles, op.handle);
         const other = this.owners.findLast((owner) => owner !== handle?.owner);
         if (!handle || !other) return;
         this.log(`${at} read ${handle.label} (of ${handle.owner?.label ?? 'the tagged heap'}) through the newest owner ${other.label}`);

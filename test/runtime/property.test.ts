@@ -215,6 +215,25 @@ const churnProgram = program(
   40,
 );
 
+/** Debug mode: many writes, frees and resets, so poisoning and detaching are seen often. */
+const debugProgram = program(
+  fc.tuple(createArena, createPool).map((owners): Op[] => owners),
+  [
+    weighted(4, arenaOps.alloc),
+    weighted(5, poolOps.poolAlloc),
+    weighted(2, taggedOps.allocTagged),
+    weighted(8, accessOps.write),
+    weighted(3, accessOps.read),
+    weighted(4, poolOps.free),
+    weighted(2, taggedOps.freeTagged),
+    weighted(2, arenaOps.reset),
+    weighted(1, arenaOps.destroyArena),
+    weighted(1, poolOps.destroyPool),
+    weighted(1, createPool),
+  ],
+  30,
+);
+
 const check = (programs: fc.Arbitrary<Op[]>, count: number, programSettings: ModelSettings = settings, before?: () => void): void => {
   fc.assert(
     fc.property(programs, (ops) => {
@@ -261,7 +280,7 @@ describe('runtime against the reference model', () => {
   it('debug mode: same behaviour, plus stale views detached and freed slots poisoned', () => {
     runtime.setDebugMode(true);
     try {
-      check(mixedProgram, 600, { ...settings, debugPoisonByte: runtime.POISON_BYTE });
+      check(debugProgram, 600, { ...settings, debugPoisonByte: runtime.POISON_BYTE });
     } finally {
       runtime.setDebugMode(false);
     }
