@@ -68,7 +68,8 @@ class ArenaImpl implements Arena, RegisteredOwner {
 
   // Records of the current generation.
   private recChunk = new Uint32Array(INITIAL_RECORDS);
-  private recOffset = new Uint32Array(INITIAL_RECORDS);
+  /** Address (chunk base + offset): addressOf is then a single load. */
+  private recAddress = new Float64Array(INITIAL_RECORDS);
   private recSize = new Uint32Array(INITIAL_RECORDS);
   private recTag = new Uint16Array(INITIAL_RECORDS);
   private recSite: (string | undefined)[] | null = null;
@@ -80,6 +81,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
   private current = 0;
   private currentOffset = 0;
   private currentSize = 0;
+  private currentBase = 0;
 
   /** Bytes handed out in chunks before the current one, this generation (`used` = this + currentOffset). */
   private usedBeforeCurrent = 0;
@@ -164,7 +166,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
     const index = this.count;
     if (index === this.recordCapacity) this.growRecords(size, tag);
     this.recChunk[index] = this.current;
-    this.recOffset[index] = offset;
+    this.recAddress[index] = this.currentBase + offset;
     this.recSize[index] = size;
     this.count = index + 1;
     if (statsEnabled) {
@@ -264,6 +266,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.current = index;
     this.currentOffset = 0;
     this.currentSize = this.chunkBytes[index]!.length;
+    this.currentBase = this.chunkBase[index]!;
   }
 
   private growRecords(size: number, tag: Tag): void {
@@ -282,7 +285,9 @@ class ArenaImpl implements Arena, RegisteredOwner {
     const capacity = Math.min(Math.max(this.recChunk.length, this.count * 2, INITIAL_RECORDS), SERIAL_SPACE - this.genStartSerial);
     if (capacity > this.recChunk.length) {
       this.recChunk = grow32(this.recChunk, capacity, this.count);
-      this.recOffset = grow32(this.recOffset, capacity, this.count);
+      const addresses = new Float64Array(capacity);
+      addresses.set(this.recAddress.subarray(0, this.count));
+      this.recAddress = addresses;
       this.recSize = grow32(this.recSize, capacity, this.count);
       const tags = new Uint16Array(capacity);
       tags.set(this.recTag.subarray(0, this.count));
@@ -350,7 +355,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.currentSize = -1;
     this.currentOffset = 0;
     this.recChunk = new Uint32Array(0);
-    this.recOffset = new Uint32Array(0);
+    this.recAddress = new Float64Array(0);
     this.recSize = new Uint32Array(0);
     this.recTag = new Uint16Array(0);
   }
@@ -420,13 +425,14 @@ class ArenaImpl implements Arena, RegisteredOwner {
   bytes(handle: Handle): Uint8Array {
     const index = handle - this.genStartHandle;
     if (typeof handle !== 'number' || (index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'read');
-    return new Uint8Array(this.chunks[this.recChunk[index]!]!, this.recOffset[index]!, this.recSize[index]!);
+    const chunk = this.recChunk[index]!;
+    return new Uint8Array(this.chunks[chunk]!, this.recAddress[index]! - this.chunkBase[chunk]!, this.recSize[index]!);
   }
 
   addressOf(handle: Handle): number {
     const index = handle - this.genStartHandle;
     if (typeof handle !== 'number' || (index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the address of');
-    return this.chunkBase[this.recChunk[index]!]! + this.recOffset[index]!;
+    return this.recAddress[index]!;
   }
 
   sizeOf(handle: Handle): number {
