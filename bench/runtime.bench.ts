@@ -53,6 +53,19 @@ function arenaAllocReset(arena: Arena): (ops: number) => number {
   };
 }
 
+/** The alloc fast path alone: one arena big enough for a whole run, reset once at its end. */
+function arenaAllocOnly(arena: Arena): (ops: number) => number {
+  return (ops) => {
+    let checksum = 0;
+    for (let done = 0; done < ops; done += BATCH) {
+      for (let index = 0; index < BATCH; index++) handleSlots[index] = arena.alloc(sizes[(done + index) & SIZES_MASK]!);
+      checksum += handleSlots[BATCH - 1]! % 1024;
+    }
+    arena.reset();
+    return checksum;
+  };
+}
+
 function newUint8Array(ops: number): number {
   let checksum = 0;
   for (let done = 0; done < ops; done += BATCH) {
@@ -270,14 +283,17 @@ async function main(): Promise<void> {
   // 1. Small blocks.
   const arena = runtime.createArena(ARENA_BYTES, 'bench-small-blocks');
   const mallocPool = new MemPool({ size: ARENA_BYTES + 4096, align: 8 });
+  const wholeRunArena = runtime.createArena(ALLOCATIONS_PER_RUN * 72, 'bench-whole-run');
   const allocCases: BenchCase[] = [
     { name: 'arena.alloc + reset per 1024', ops: ALLOCATIONS_PER_RUN, run: arenaAllocReset(arena) },
     { name: 'new Uint8Array (GC reclaims)', ops: ALLOCATIONS_PER_RUN, run: newUint8Array },
     { name: '@thi.ng/malloc MemPool.malloc + freeAll per 1024', ops: ALLOCATIONS_PER_RUN, run: thingMalloc(mallocPool) },
     { name: 'bare bump pointer (no checks)', ops: ALLOCATIONS_PER_RUN, run: bareBump },
+    { name: 'arena.alloc only (one reset per run; for reference)', ops: ALLOCATIONS_PER_RUN, run: arenaAllocOnly(wholeRunArena) },
   ];
   const allocTimings = timeCases(allocCases, ROUNDS);
   const [arenaCase, uint8Case, mallocCase, bumpCase] = allocCases.map((bench) => bench.name) as [string, string, string, string];
+  wholeRunArena.destroy();
 
   // 2. Pools.
   const pool = runtime.createPool(32, BATCH, 'bench-pool');
