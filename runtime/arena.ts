@@ -159,12 +159,13 @@ class ArenaImpl implements Arena, RegisteredOwner {
     ) {
       this.checkSlow(size, tag);
     }
+    const index = this.count;
+    // Records first: if they cannot grow, the allocation fails before any byte is taken.
+    if (index === this.recordCapacity) this.growRecords(size, tag);
     let offset = (this.currentOffset + align - 1) & ~(align - 1);
     // A destroyed arena has currentSize -1, so it always takes this branch and throws there.
     if (offset + size > this.currentSize) offset = this.moveToChunkFor(size, align, tag);
     this.currentOffset = offset + size;
-    const index = this.count;
-    if (index === this.recordCapacity) this.growRecords(size, tag);
     this.recChunk[index] = this.current;
     this.recAddress[index] = this.currentBase + offset;
     this.recSize[index] = size;
@@ -270,6 +271,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
   }
 
   private growRecords(size: number, tag: Tag): void {
+    this.throwIfDestroyed(); // a destroyed arena has no record capacity, so it lands here first
     const serialsLeft = SERIAL_SPACE - this.genStartSerial;
     if (this.count >= serialsLeft) {
       if (this.count > 0) {

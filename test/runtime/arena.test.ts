@@ -384,3 +384,21 @@ describe('stale handles', () => {
     expect(codeOf(() => arena.bytes(String(h) as unknown as Handle))).toBe('ERR_FOREIGN_HANDLE');
   });
 });
+
+describe('failed allocations', () => {
+  it('an allocation that fails for lack of handle space takes no bytes', async () => {
+    const { configureHandleLayout, getHandleLayout } = await import('../../runtime/internal.js');
+    const layout = getHandleLayout();
+    configureHandleLayout({ ownerBits: 4, serialBits: 3 });
+    try {
+      const arena = createArena(256, 'no-serials-left');
+      for (let index = 0; index < 8; index++) arena.alloc(8);
+      const used = arena.used;
+      expect(codeOf(() => arena.alloc(8))).toBe('ERR_OUT_OF_MEMORY');
+      expect(arena.used).toBe(used);
+      arena.destroy();
+    } finally {
+      configureHandleLayout(layout);
+    }
+  });
+});
