@@ -157,6 +157,7 @@ export function chargeFreeBatch(tag: number, bytes: number, count: number): void
   totalFrees[tag] = totalFrees[tag]! + count;
   trackedBytes -= bytes;
   if (trackedBytes <= pressureRearm) {
+    if (watchCallback !== null) return fireWatch();
     pressureTrigger = pressureThreshold;
     pressureRearm = -Infinity;
   }
