@@ -17,7 +17,11 @@ export interface CorpusOptions {
   readonly linesPerFile?: number;
   /** PRNG seed; the same seed gives the same corpus. Default 1. */
   readonly seed?: number;
-  /** Share of snippets (0..1) that use the arena runtime. Default 0.3. */
+  /**
+   * Share of files (0..1) that import the arena runtime, default 0.3. Half the snippets of such a
+   * file use arenas; the other files are plain TypeScript with no allocator import, as in a real
+   * code base where a few modules manage memory.
+   */
   readonly arenaShare?: number;
 }
 
@@ -361,10 +365,11 @@ export function generateCorpus(options: CorpusOptions): CorpusFile[] {
   let total = 0;
   let id = 0;
   while (total < options.lines) {
-    const parts = [ARENA_HEADER];
-    let fileLines = countLines(ARENA_HEADER);
+    const usesArena = random() < arenaShare;
+    const parts = usesArena ? [ARENA_HEADER] : [];
+    let fileLines = usesArena ? countLines(ARENA_HEADER) : 0;
     while (fileLines < linesPerFile && total + fileLines < options.lines) {
-      const snippet = random() < arenaShare ? pick(arenaSnippets) : pick(plainSnippets);
+      const snippet = usesArena && random() < 0.5 ? pick(arenaSnippets) : pick(plainSnippets);
       const text = snippet(id++);
       parts.push(text);
       fileLines += countLines(text) - 1;

@@ -346,18 +346,25 @@ export default createRule<Options, MessageIds>({
     return {
       CallExpression(call) {
         const callee = unwrap(call.callee);
-        if (callee.type === AST_NODE_TYPES.MemberExpression && !api.apiOf(callee)) {
-          checkArenaAllocation(call, callee);
-          return;
+        // `x.alloc(...)` / `x.allocAligned(...)`: cheap name test first, the receiver only if it matches.
+        if (callee.type === AST_NODE_TYPES.MemberExpression) {
+          const method = staticPropertyName(callee);
+          if (method !== null && ARENA_TAG_INDEX.has(method)) {
+            checkArenaAllocation(call, callee);
+            return;
+          }
         }
         const apiName = api.apiOf(call.callee);
-        if (apiName === 'allocTagged' && isRuntimeCallee(call.callee, api, sourceCode)) {
-          if (missingTagIndex(call, 1) < 0) return;
+        if (apiName === null) return;
+        if (apiName === 'allocTagged') {
+          if (missingTagIndex(call, 1) < 0 || !isRuntimeCallee(call.callee, api, sourceCode)) return;
           report(call, 'untaggedAllocTagged', {}, inferTagForValue(call), tagArgumentEdit(call, 1));
           return;
         }
-        const created = owners.ownerOfCreation(call);
-        if (created) checkPoolCreation(call, created.kind);
+        if (apiName === 'createPool' || apiName === 'createObjectPool') {
+          const created = owners.ownerOfCreation(call);
+          if (created) checkPoolCreation(call, created.kind);
+        }
       },
     };
   },

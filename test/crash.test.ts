@@ -78,7 +78,7 @@ const SETTINGS = {
 
 const typescriptFiles: readonly CorpusFile[] = [
   everySnippet(),
-  ...generateCorpus({ lines: 3000, seed: 7, linesPerFile: 500 }),
+  ...generateCorpus({ lines: 3000, seed: 7, linesPerFile: 500, arenaShare: 1 }),
   { filename: 'edge-cases.ts', code: EDGE_CASES },
 ];
 

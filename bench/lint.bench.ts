@@ -1,0 +1,174 @@
+// `npm run bench:lint`: what the plugin costs an ESLint run. A generated corpus of >= 50k lines of
+// TypeScript (some of it using the arena runtime) is linted with a baseline config (the TypeScript
+// parser and a handful of core rules) and with the baseline plus `arena.configs.recommended`, in
+// interleaved rounds; the medians give the overhead, which must stay <= 10% (syntactic mode).
+// Results go to the `lint` section of docs/benchmarks.md.
+import { performance } from 'node:perf_hooks';
+
+import parser from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
+
+import plugin from '../src/index.js';
+import { machineLine, markdownTable, writeDocSection } from './doc-section.js';
+import { generateCorpus, type CorpusFile } from './lint-corpus.js';
+
+const CORPUS_LINES = 50_000;
+const ROUNDS = 5;
+const WARMUP_ROUNDS = 1;
+const OVERHEAD_BAR = 0.1;
+
+const BASELINE_RULES: Linter.RulesRecord = {
+  'no-debugger': 'error',
+  'no-dupe-keys': 'error',
+  'no-unreachable': 'error',
+  'no-fallthrough': 'error',
+  'no-constant-condition': 'error',
+  'prefer-const': 'error',
+  'no-var': 'error',
+  eqeqeq: 'error',
+};
+
+const baseline: Linter.Config[] = [
+  { files: ['**/*.ts'], languageOptions: { parser, sourceType: 'module' }, rules: BASELINE_RULES },
+];
+const withPlugin: Linter.Config[] = [...baseline, { ...plugin.configs.recommended, files: ['**/*.ts'] }];
+
+interface RunResult {
+  readonly milliseconds: number;
+  readonly problems: number;
+}
+
+function lintCorpus(linter: Linter, files: readonly CorpusFile[], config: Linter.Config[]): RunResult {
+  let problems = 0;
+  const start = performance.now();
+  for (const file of files) {
+    const messages = linter.verify(file.code, config, { filename: file.filename });
+    for (const message of messages) {
+      if (message.fatal) throw new Error(`lint bench: ${file.filename} does not parse: ${message.message}`);
+    }
+    problems += messages.length;
+  }
+  return { milliseconds: performance.now() - start, problems };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Time per plugin rule over one pass (ESLint's `stats`), to show where the overhead goes. */
+function ruleTimes(files: readonly CorpusFile[]): Map<string, number> {
+  const linter = new Linter();
+  const totals = new Map<string, number>();
+  for (const file of files) {
+    // `stats` is honoured by verifyAndFix (which keeps per-pass times) but only declared on the
+    // ESLint class's options; `fix: false` makes it a single plain pass.
+    const options: Linter.FixOptions & { stats: boolean } = { filename: file.filename, fix: false, stats: true };
+    linter.verifyAndFix(file.code, withPlugin, options);
+    for (const pass of linter.getTimes().passes) {
+      for (const [ruleId, time] of Object.entries(pass.rules ?? {})) {
+        totals.set(ruleId, (totals.get(ruleId) ?? 0) + time.total);
+      }
+    }
+  }
+  return totals;
+}
+
+interface CorpusRun {
+  readonly label: string;
+  readonly files: readonly CorpusFile[];
+  readonly lines: number;
+  readonly runtimeFiles: number;
+  readonly baseline: number[];
+  readonly plugin: number[];
+  baselineProblems: number;
+  pluginProblems: number;
+}
+
+function corpusRun(label: string, arenaShare: number): CorpusRun {
+  const files = generateCorpus({ lines: CORPUS_LINES, seed: 2026, linesPerFile: 500, arenaShare });
+  return {
+    label,
+    files,
+    lines: files.reduce((sum, file) => sum + file.code.split('\n').length, 0),
+    runtimeFiles: files.filter((file) => file.code.includes("from 'eslint-plugin-arena/runtime'")).length,
+    baseline: [],
+    plugin: [],
+    baselineProblems: 0,
+    pluginProblems: 0,
+  };
+}
+
+function main(): void {
+  const corpora = [corpusRun('typical: 30% of files use the runtime', 0.3), corpusRun('worst case: every file uses the runtime', 1)];
+  const linter = new Linter();
+  const started = performance.now();
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    for (const corpus of corpora) {
+      // Alternate the order so that drift (JIT, GC, a busy machine) hits both configs alike.
+      const order = round % 2 === 0 ? (['baseline', 'plugin'] as const) : (['plugin', 'baseline'] as const);
+      for (const which of order) {
+        const result = lintCorpus(linter, corpus.files, which === 'baseline' ? baseline : withPlugin);
+        if (round < WARMUP_ROUNDS) continue;
+        corpus[which].push(result.milliseconds);
+        if (which === 'plugin') corpus.pluginProblems = result.problems;
+        else corpus.baselineProblems = result.problems;
+      }
+    }
+    console.log(`round ${round + 1}/${WARMUP_ROUNDS + ROUNDS} done`);
+  }
+  const perRule = [...ruleTimes(corpora[0]!.files).entries()]
+    .filter(([ruleId]) => ruleId.startsWith('arena/'))
+    .sort((a, b) => b[1] - a[1]);
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  const percent = (value: number): string => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
+  const ms = (value: number): string => value.toFixed(0);
+  const overheadOf = (corpus: CorpusRun): number => median(corpus.plugin) / median(corpus.baseline) - 1;
+  const minOverheadOf = (corpus: CorpusRun): number => Math.min(...corpus.plugin) / Math.min(...corpus.baseline) - 1;
+
+  const markdown = [
+    '## Lint (`npm run bench:lint`)',
+    '',
+    `${machineLine()}. Produced by bench/lint.bench.ts in ${seconds} s. Two generated TypeScript corpora (bench/lint-corpus.ts,`,
+    `same snippets: classes, generics, decorators, enums, namespaces, overloads, async generators, \`using\`, arena code),`,
+    `linted with \`Linter#verify\` (parsing included, syntactic mode): ${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up round, medians.`,
+    'Baseline: @typescript-eslint/parser + 8 core rules; plugin: baseline + `arena.configs.recommended`.',
+    'Files that import no allocator are skipped by every rule after one look at their imports.',
+    '',
+    markdownTable(
+      ['corpus', 'lines', 'files (using the runtime)', 'baseline ms (min-max)', 'with plugin ms (min-max)', 'overhead (median)', 'overhead (min)', 'problems found'],
+      corpora.map((corpus) => [
+        corpus.label,
+        corpus.lines.toLocaleString('en-US'),
+        `${corpus.files.length} (${corpus.runtimeFiles})`,
+        `${ms(median(corpus.baseline))} (${ms(Math.min(...corpus.baseline))}-${ms(Math.max(...corpus.baseline))})`,
+        `${ms(median(corpus.plugin))} (${ms(Math.min(...corpus.plugin))}-${ms(Math.max(...corpus.plugin))})`,
+        percent(overheadOf(corpus)),
+        percent(minOverheadOf(corpus)),
+        `${corpus.pluginProblems - corpus.baselineProblems}`,
+      ]),
+    ),
+    '',
+    markdownTable(
+      ['bar', 'measured (median)', 'met'],
+      corpora.map((corpus) => [
+        `plugin adds <= 10% to ESLint time, ${corpus.label}`,
+        percent(overheadOf(corpus)),
+        overheadOf(corpus) <= OVERHEAD_BAR ? 'met' : '**not met**',
+      ]),
+    ),
+    '',
+    'Time per plugin rule over one pass of the typical corpus (ESLint `stats`; the shared ownership',
+    'model and code path index are charged to whichever rule builds them first):',
+    '',
+    markdownTable(
+      ['rule', 'ms'],
+      perRule.map(([ruleId, time]) => [ruleId, time.toFixed(1)]),
+    ),
+  ].join('\n');
+  writeDocSection('lint', markdown);
+  console.log(markdown);
+}
+
+main();
