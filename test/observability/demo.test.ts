@@ -11,7 +11,7 @@ describe('observabilityDemo', () => {
     try {
       const lines: string[] = [];
       const svgPath = join(dir, 'heatmap.svg');
-      const result = expectNoLeaks(() => observabilityDemo({ svgPath, log: (line) => lines.push(line), batches: 12 }));
+      const result = expectNoLeaks(() => observabilityDemo({ svgPath, log: (line) => lines.push(line), batches: 12 }), { debug: false });
       const output = lines.join('\n');
       expect(readFileSync(svgPath, 'utf8')).toMatch(/^<svg [\s\S]*>Edge<[\s\S]*<\/svg>\n$/);
       expect(output).toMatch(/Memory by tag[\s\S]*Live arenas and pools/);
