@@ -178,7 +178,6 @@ const mixedProgram = program(
     weighted(4, accessOps.write),
     weighted(4, accessOps.read),
     weighted(4, accessOps.readViaOther),
-    weighted(1, accessOps.notAHandle),
     weighted(1, accessOps.setStats),
     weighted(2, arenaOps.reset),
     weighted(1, arenaOps.destroyArena),
@@ -215,6 +214,22 @@ const churnProgram = program(
   40,
 );
 
+/** Values that are not handles, shown to live and destroyed owners of every kind and to the tagged heap. */
+const notAHandleProgram = program(
+  fc.tuple(createArena, createPool, createObjectPool).map((owners): Op[] => owners),
+  [
+    weighted(6, accessOps.notAHandle),
+    weighted(2, arenaOps.alloc),
+    weighted(2, poolOps.poolAlloc),
+    weighted(1, objectPoolOps.objectAlloc),
+    weighted(1, taggedOps.allocTagged),
+    weighted(1, arenaOps.destroyArena),
+    weighted(1, poolOps.destroyPool),
+    weighted(1, objectPoolOps.destroyObjectPool),
+  ],
+  20,
+);
+
 /** Debug mode: many writes, frees and resets, so poisoning and detaching are seen often. */
 const debugProgram = program(
   fc.tuple(createArena, createPool).map((owners): Op[] => owners),
@@ -244,7 +259,7 @@ const check = (programs: fc.Arbitrary<Op[]>, count: number, programSettings: Mod
   );
 };
 
-// 4,000 + 3,000 + 1,500 + 2,500 + 1,500 + 600 (debug mode) = 13,100 programs in the default run.
+// 4,000 + 3,000 + 1,500 + 2,500 + 500 + 1,500 + 600 (debug mode) = 13,600 programs in the default run.
 describe('runtime against the reference model', () => {
   it('arenas: alloc, allocAligned, write, read, reset, destroy, bad input, budgets', () => {
     check(arenaProgram, 4_000);
@@ -260,6 +275,10 @@ describe('runtime against the reference model', () => {
 
   it('everything at once, with tagged allocations and handles shown to the wrong owner', () => {
     check(mixedProgram, 2_500);
+  });
+
+  it('values that are not handles are refused by every accessor, on live and destroyed owners', () => {
+    check(notAHandleProgram, 500);
   });
 
   it('owner ids reused constantly (2-bit ids): old handles stay foreign to the next owner of their id', () => {
