@@ -8,8 +8,9 @@
 //   (`fill(owner)`: a borrow, the caller still owns it), a condition or comparison;
 // - `handoff`: ownership passes elsewhere: returned, yielded, thrown, stored into an object or
 //   `this` field, assigned to a variable of an outer function, passed to a constructor, pushed into
-//   a collection (`push`/`unshift`/`add`/`set`), passed inside an object or array literal, or passed
-//   to a function named in the rule's `transferFunctions` option;
+//   a collection (`push`/`unshift`/`add`/`set`/`splice`), passed to `super(...)` or to a promise's
+//   `resolve(...)`, passed inside an object or array literal, or passed to a function named in the
+//   rule's `transferFunctions` option;
 // - `unknown`: something the analysis does not follow (a `let` alias, a capture by a closure that
 //   uses the owner as a value, a destroy inside a callback): the rule then stays silent.
 
@@ -23,6 +24,9 @@ export type OwnerUse = 'destroy' | 'neutral' | 'handoff' | 'unknown';
 
 /** Methods that put their argument into the receiver (a collection now holds the owner). */
 const STORING_METHODS: ReadonlySet<string> = new Set(['push', 'unshift', 'add', 'set', 'splice']);
+
+/** Plain functions that pass their argument on: a promise's `resolve` hands it to the awaiting code. */
+const HANDOFF_FUNCTIONS: ReadonlySet<string> = new Set(['resolve']);
 
 /** Array methods that call their callback before returning (the callback cannot outlive the call). */
 const INLINE_CALLBACK_METHODS: ReadonlySet<string> = new Set([
@@ -181,7 +185,9 @@ function classifyValueUse(identifier: TSESTree.Identifier, context: UseContext):
     }
     case AST_NODE_TYPES.CallExpression: {
       if (sink.callee === node) return 'unknown';
+      if (sink.callee.type === AST_NODE_TYPES.Super) return 'handoff'; // a constructor, like `new`
       const name = calleeName(sink.callee);
+      if (name !== null && sink.callee.type === AST_NODE_TYPES.Identifier && HANDOFF_FUNCTIONS.has(name)) return 'handoff';
       if (name !== null && context.transferFunctions.has(name)) return 'handoff';
       if (sink.callee.type === AST_NODE_TYPES.MemberExpression && name !== null && STORING_METHODS.has(name)) return 'handoff';
       // A literal holding the owner may be kept by the callee; the owner itself is only borrowed.

@@ -37,6 +37,8 @@ runRuleTests('no-leaked-arena', rule, {
       code: RT + "declare function adopt(x: unknown): void; export function f() { const a = createArena(64, 'a'); adopt(a); }",
       options: [{ transferFunctions: ['adopt'] }],
     },
+    RT + "class Base { constructor(readonly arena: unknown) {} } class D extends Base { constructor() { const a = createArena(64, 'd'); super(a); } }",
+    RT + "export function f() { return new Promise((resolve) => { const a = createArena(64, 'p'); resolve(a); }); }",
     // Inline create-and-destroy.
     RT + "export function f() { createArena(64, 'a').destroy(); }",
     // Aliases the analysis does not follow: silent (precision first).
