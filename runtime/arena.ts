@@ -425,27 +425,30 @@ class ArenaImpl implements Arena, RegisteredOwner {
 
   // ---- access -------------------------------------------------------------------------------
   bytes(handle: Handle): Uint8Array {
-    const index = handle - this.genStartHandle;
-    if (typeof handle !== 'number' || (index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'read');
+    // Not a number (a string, a BigInt...) gives index -1, which fails the check below.
+    const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    if ((index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'read');
     const chunk = this.recChunk[index]!;
     return new Uint8Array(this.chunks[chunk]!, this.recAddress[index]! - this.chunkBase[chunk]!, this.recSize[index]!);
   }
 
   addressOf(handle: Handle): number {
-    const index = handle - this.genStartHandle;
-    if (typeof handle !== 'number' || (index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the address of');
+    // Not a number (a string, a BigInt...) gives index -1, which fails the check below.
+    const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    if ((index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the address of');
     return this.recAddress[index]!;
   }
 
   sizeOf(handle: Handle): number {
-    const index = handle - this.genStartHandle;
-    if (typeof handle !== 'number' || (index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the size of');
+    // Not a number (a string, a BigInt...) gives index -1, which fails the check below.
+    const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    if ((index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the size of');
     return this.recSize[index]!;
   }
 
   isLive(handle: Handle): boolean {
-    const index = handle - this.genStartHandle;
-    return typeof handle === 'number' && (index >>> 0) === index && index < this.count;
+    const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    return (index >>> 0) === index && index < this.count;
   }
 
   // ---- errors -------------------------------------------------------------------------------

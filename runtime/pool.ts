@@ -1,6 +1,6 @@
 // Fixed-size block pools (the seed's gm_pool_*) and pools of reusable JS objects (GM_POOL_FOR).
 // Both are slot tables (slots.ts): LIFO free list, generation-checked handles, null when exhausted.
-import { debugMode, isDebugMode } from './debug.js';
+import { debugMode, detachBuffer, isDebugMode } from './debug.js';
 import { ArenaError, describeHandleValue, describeOwner, invalidSizeReason } from './errors.js';
 import { allocationGate } from './registry.js';
 import { SlotOwner } from './slots.js';
@@ -24,7 +24,7 @@ class PoolImpl extends SlotOwner implements Pool {
     this.register();
   }
 
-  protected createStorage(first: number, count: number): void {
+  protected createStorage(_first: number, count: number): void {
     try {
       this.blocks.push(new Uint8Array(count * this.objectSize));
     } catch (cause) {
@@ -33,7 +33,6 @@ class PoolImpl extends SlotOwner implements Pool {
         ownerKind: 'pool',
       });
     }
-    void first;
   }
 
   alloc(): Handle | null {
@@ -48,21 +47,24 @@ class PoolImpl extends SlotOwner implements Pool {
   }
 
   free(handle: Handle): void {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'free', true);
     const slot = handle & this.slotMask;
-    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'free', true);
     if (debugMode) SlotOwner.poison(this.view(slot));
     this.release(slot, this.objectSize);
   }
 
   bytes(handle: Handle): Uint8Array {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'read', false);
     const slot = handle & this.slotMask;
-    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'read', false);
     return this.view(slot);
   }
 
   addressOf(handle: Handle): number {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'take the address of', false);
     const slot = handle & this.slotMask;
-    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'take the address of', false);
     return slot * this.objectSize;
   }
 
@@ -74,7 +76,13 @@ class PoolImpl extends SlotOwner implements Pool {
 
   destroy(): void {
     this.destroySlots(() => this.objectSize);
-    if (isDebugMode()) for (const block of this.blocks) SlotOwner.poison(block);
+    if (isDebugMode()) {
+      // Poison, then detach: views of a destroyed pool read nothing at all.
+      for (const block of this.blocks) {
+        SlotOwner.poison(block);
+        detachBuffer(block.buffer);
+      }
+    }
     this.blocks = [];
   }
 
@@ -129,14 +137,16 @@ class ObjectPoolImpl<T> extends SlotOwner implements ObjectPool<T> {
   }
 
   get(handle: Handle): T {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'get', false);
     const slot = handle & this.slotMask;
-    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'get', false);
     return this.objects[slot]!;
   }
 
   free(handle: Handle): void {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'free', true);
     const slot = handle & this.slotMask;
-    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'free', true);
     // Reset before the slot is released: if `reset` throws, the handle stays live and nothing leaks.
     if (this.resetObject !== undefined) this.resetObject(this.objects[slot]!);
     this.release(slot, this.bytesPerObject);

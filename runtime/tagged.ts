@@ -100,8 +100,9 @@ class TaggedHeap extends SlotOwner {
   }
 
   free(handle: Handle, tag: Tag): void {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'free', true);
     const slot = handle & this.slotMask;
-    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'free', true);
     const actual = this.tags[slot]!;
     if (tag !== actual) {
       throw new ArenaError(
@@ -136,8 +137,9 @@ class TaggedHeap extends SlotOwner {
   }
 
   bytes(handle: Handle): Uint8Array {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'read', false);
     const slot = handle & this.slotMask;
-    if (typeof handle !== 'number' || this.slotHandle[slot] !== handle) this.throwBadHandle(handle, 'read', false);
     return this.buffers[slot]!;
   }
 

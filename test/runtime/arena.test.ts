@@ -368,6 +368,8 @@ describe('stale handles', () => {
     ['a string', '0'],
     ['null', null],
     ['an object', {}],
+    ['a symbol', Symbol('h')],
+    ['a BigInt', 1n],
     ['2^53', 2 ** 53],
   ])('%s is not a handle: ERR_FOREIGN_HANDLE, and isLive is false without throwing', (_, value) => {
     using arena = createArena(64, 'not-a-handle');

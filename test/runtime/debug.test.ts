@@ -151,6 +151,14 @@ describe('poisoning and detached views', () => {
     expect([...view]).toEqual(new Array(8).fill(POISON_BYTE));
   });
 
+  it('pool destroy detaches every block', () => {
+    setDebugMode(true);
+    const pool = createPool(8, 2, 'destroyed-views');
+    const view = pool.bytes(pool.alloc()!);
+    pool.destroy();
+    expect(view.length).toBe(0);
+  });
+
   it('freeTagged detaches the allocation, so stale views go dead', () => {
     setDebugMode(true);
     const handle = allocTagged(32, MemTag.Temp);

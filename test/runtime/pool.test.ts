@@ -139,7 +139,7 @@ describe('createPool', () => {
     expect(codeOf(() => pool.bytes((h + 1) as Handle))).toBe('ERR_FOREIGN_HANDLE');
   });
 
-  it.each([NaN, -1, 1.5, Infinity, '0', undefined])('%s is not a handle', (value) => {
+  it.each([NaN, -1, 1.5, Infinity, '0', undefined, Symbol('h'), 2n])('%s is not a handle', (value) => {
     using pool = createPool(8, 4, 'not-a-handle');
     pool.alloc();
     const notAHandle = value as unknown as Handle;
@@ -152,7 +152,16 @@ describe('createPool', () => {
     const pool = createPool(8, 2, 'gone');
     const h = pool.alloc()!;
     pool.destroy();
-    for (const call of [() => pool.alloc(), () => pool.free(h), () => pool.bytes(h), () => pool.addressOf(h), () => pool.destroy()]) {
+    const notAHandle = undefined as unknown as Handle;
+    for (const call of [
+      () => pool.alloc(),
+      () => pool.free(h),
+      () => pool.bytes(h),
+      () => pool.addressOf(h),
+      () => pool.destroy(),
+      () => pool.bytes(notAHandle),
+      () => pool.free(notAHandle),
+    ]) {
       expect(codeOf(call)).toBe('ERR_ARENA_DESTROYED');
     }
     expect(pool.destroyed).toBe(true);
@@ -259,6 +268,7 @@ describe('createObjectPool', () => {
     pool.destroy();
     expect(codeOf(() => pool.alloc())).toBe('ERR_ARENA_DESTROYED');
     expect(codeOf(() => pool.get(h))).toBe('ERR_ARENA_DESTROYED');
+    expect(codeOf(() => pool.get(undefined as unknown as Handle))).toBe('ERR_ARENA_DESTROYED');
     other.destroy();
   });
 
