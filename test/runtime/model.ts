@@ -332,9 +332,9 @@ class Interpreter {
     if (this.settings.debugPoisonByte === undefined) return;
     const poison = this.settings.debugPoisonByte;
     for (const view of handle.views) {
-      if (handle.kind === 'pool') {
-        // Pool slots stay in one buffer; the bytes given back are poisoned instead.
-        if (handle.owner?.destroyed) continue;
+      if (handle.kind === 'pool' && !handle.owner?.destroyed) {
+        // A freed slot stays in its pool's buffer (other slots are live there), so it is poisoned
+        // instead; a destroyed pool detaches its blocks like an arena.
         this.expect(view.every((byte) => byte === poison), `debug mode poisons ${handle.label}'s slot with ${poison} when it is freed`, Array.from(view.subarray(0, 8)));
         note('debug: freed pool slot poisoned');
       } else {
