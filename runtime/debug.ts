@@ -30,7 +30,12 @@ export function isDebugMode(): boolean {
 }
 
 // Frames from the runtime's own files are dropped from captured sites: a site names user code.
+// Built code runs from dist/runtime/; with source maps on, its frames name the sources in runtime/.
 const runtimeDirectory = new URL('.', import.meta.url).pathname;
+const runtimeDirectories = runtimeDirectory.endsWith('/dist/runtime/')
+  ? [runtimeDirectory, runtimeDirectory.replace(/\/dist\/runtime\/$/, '/runtime/')]
+  : [runtimeDirectory];
+const isRuntimeFrame = (line: string): boolean => runtimeDirectories.some((directory) => line.includes(directory));
 
 /** The caller's stack, starting at the first frame outside the runtime. Only called in debug mode. */
 export function captureSite(): string {
@@ -41,7 +46,7 @@ export function captureSite(): string {
   Error.stackTraceLimit = previousLimit;
   const lines = (holder.stack ?? '').split('\n').slice(1).map((line) => line.trim());
   let first = 0;
-  while (first < lines.length - 1 && lines[first]!.includes(runtimeDirectory)) first++;
+  while (first < lines.length - 1 && isRuntimeFrame(lines[first]!)) first++;
   return lines.slice(first, first + 6).join('\n');
 }
 
