@@ -100,6 +100,19 @@ describe('sites in messages', () => {
     expect(error.message).toMatch(/destroyed at:/);
   });
 
+  it('a handle older than the kept history (32 generations) is still caught, without sites', () => {
+    setDebugMode(true);
+    using arena = createArena(64, 'long-lived');
+    const ancient = arena.alloc(8);
+    for (let generation = 0; generation < 40; generation++) arena.reset();
+    const error = caught(() => arena.bytes(ancient));
+    expect(error.code).toBe('ERR_USE_AFTER_RESET');
+    expect(error.allocationSite).toBeUndefined();
+    const recent = arena.alloc(8);
+    arena.reset();
+    expect(caught(() => arena.bytes(recent)).allocationSite).toMatch(thisFile);
+  });
+
   it('production mode captures no sites', () => {
     using arena = createArena(64, 'quiet');
     const handle = arena.alloc(8);
