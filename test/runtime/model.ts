@@ -194,7 +194,7 @@ export class ModelMismatch extends Error {
 }
 
 /** Values that are not handles: negative, fractional, unsafe, not numbers, and 0 (owner id 0 is never issued). */
-export const NOT_HANDLES: readonly unknown[] = [-1, 0, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '1', null, undefined, {}];
+export const NOT_HANDLES: readonly unknown[] = [-1, 0, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '1', null, undefined, {}, 1n, Symbol('handle')];
 
 const pattern = (seed: number, index: number): number => (seed + index * 31 + (index >> 3)) & 0xff;
 

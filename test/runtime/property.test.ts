@@ -98,7 +98,7 @@ const accessOps = {
   readViaOther: fc.record({ op: fc.constant('readViaOther' as const), handle: index, owner: index }),
   readViaNewest: fc.record({ op: fc.constant('readViaNewest' as const), handle: index }),
   setStats: fc.record({ op: fc.constant('setStats' as const), on: fc.boolean() }),
-  notAHandle: fc.record({ op: fc.constant('notAHandle' as const), owner: index, value: fc.nat({ max: 9 }) }),
+  notAHandle: fc.record({ op: fc.constant('notAHandle' as const), owner: index, value: fc.nat({ max: 11 }) }),
 };
 const taggedOps = {
   allocTagged: fc.record({ op: fc.constant('allocTagged' as const), size: fc.integer({ min: 1, max: 256 }), tag: fc.nat({ max: 2 }) }),
