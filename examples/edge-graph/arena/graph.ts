@@ -413,30 +413,49 @@ function layOut(batch: EdgeBatch, memory: Arena): { columns: GraphColumns; nodeC
   edgeConfidence.set(confidences);
   edgeTimestamp.set(timestamps);
 
-  // Interning in parse memory: candidates are first occurrences, as spans of the input.
+  // Interning in parse memory: candidates are first occurrences, as spans of the input. The table
+  // holds (node + 1, hash) pairs, so a probe touches one cache line, and starts small and doubles,
+  // so that it stays as dense as the distinct paths are few (outgrown tables stay in the parse
+  // arena until it dies: at most as much again).
   const maxNodes = 2 * count;
-  const internTable = allocColumn(parse, i32, tableSizeFor(maxNodes), 4, MemTag.Parse).fill(0);
   const firstStart = allocColumn(parse, u32, maxNodes, 4, MemTag.Parse);
   const firstLength = allocColumn(parse, u32, maxNodes, 4, MemTag.Parse);
   const nodeHash = allocColumn(parse, u32, maxNodes, 4, MemTag.Parse);
-  const mask = internTable.length - 1;
+  let slots = tableSizeFor(Math.min(maxNodes, 1024));
+  let internTable = allocColumn(parse, u32, 2 * slots, 4, MemTag.Parse).fill(0);
+  let mask = slots - 1;
   let nodeCount = 0;
   let pathByteCount = 0;
+  const grow = (): void => {
+    slots *= 2;
+    mask = slots - 1;
+    internTable = allocColumn(parse, u32, 2 * slots, 4, MemTag.Parse).fill(0);
+    for (let node = 0; node < nodeCount; node++) {
+      let slot = nodeHash[node]! & mask;
+      while (internTable[2 * slot] !== 0) slot = (slot + 1) & mask;
+      internTable[2 * slot] = node + 1;
+      internTable[2 * slot + 1] = nodeHash[node]!;
+    }
+  };
   const intern = (start: number, length: number): number => {
     const hash = hashBytes(input, start, length);
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = internTable[slot]!;
+      const entry = internTable[2 * slot]!;
       if (entry === 0) {
         const node = nodeCount++;
-        internTable[slot] = node + 1;
+        internTable[2 * slot] = node + 1;
+        internTable[2 * slot + 1] = hash;
         firstStart[node] = start;
         firstLength[node] = length;
         nodeHash[node] = hash;
         pathByteCount += headSize(length) + length;
+        if (2 * nodeCount > slots) grow();
         return node;
       }
-      const node = entry - 1;
-      if (nodeHash[node] === hash && firstLength[node] === length && sameBytes(input, firstStart[node]!, start, length)) return node;
+      if (internTable[2 * slot + 1] === hash) {
+        const node = entry - 1;
+        if (firstLength[node] === length && sameBytes(input, firstStart[node]!, start, length)) return node;
+      }
     }
   };
   for (let e = 0; e < count; e++) {
