@@ -181,7 +181,10 @@ function accessFixture(): AccessFixture {
   const base = arena.addressOf(handles[0] as Handle) - first.byteOffset;
   for (let index = 0; index < BATCH; index++) {
     const view = arena.bytes(handles[index] as Handle);
-    if (view.buffer !== first.buffer) throw new Error('access fixture spilled into a second chunk; enlarge it');
+    if (view.buffer !== first.buffer) {
+      arena.destroy();
+      throw new Error('access fixture spilled into a second chunk; enlarge it');
+    }
   }
   return { arena, handles, offsets, memory, base };
 }
