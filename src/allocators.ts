@@ -56,6 +56,11 @@ export interface AllocatorApi {
   ownerKindOfType(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): OwnerKind | null;
   /** The validated settings this API was built from. */
   readonly settings: ArenaSettings;
+  /**
+   * Every call in the file whose callee denotes an API ({@link apiOf} non-null), found through the
+   * references of the import bindings and their aliases rather than by walking the AST.
+   */
+  apiCalls(): readonly TSESTree.CallExpression[];
 }
 
 const RUNTIME_APIS: ReadonlySet<string> = new Set<RuntimeApi>([
@@ -209,14 +214,54 @@ class FileAllocatorApi implements AllocatorApi {
 
   /** `require`/`import()` of an allocator module anywhere at top level makes the file active too. */
   private hasDynamicImport(): boolean {
+    return this.dynamicImportDeclarators().length > 0;
+  }
+
+  private dynamicImportDeclarators(): TSESTree.VariableDeclarator[] {
+    const found: TSESTree.VariableDeclarator[] = [];
     for (const statement of this.sourceCode.ast.body) {
       if (statement.type !== AST_NODE_TYPES.VariableDeclaration) continue;
       for (const declarator of statement.declarations) {
         const source = declarator.init ? dynamicImportSource(declarator.init) : null;
-        if (source !== null && this.moduleTable.has(source)) return true;
+        if (source !== null && this.moduleTable.has(source)) found.push(declarator);
       }
     }
-    return false;
+    return found;
+  }
+
+  private apiCallCache: TSESTree.CallExpression[] | null = null;
+
+  apiCalls(): readonly TSESTree.CallExpression[] {
+    if (this.apiCallCache) return this.apiCallCache;
+    const calls = new Set<TSESTree.CallExpression>();
+    if (!this.active) return (this.apiCallCache = []);
+    const carriers: Scope.Variable[] = [...this.bindings.keys()];
+    for (const declarator of this.dynamicImportDeclarators()) carriers.push(...this.sourceCode.getDeclaredVariables(declarator));
+    const seen = new Set<Scope.Variable>(carriers);
+    while (carriers.length > 0) {
+      const variable = carriers.pop()!;
+      for (const reference of variable.references) {
+        if (!reference.isRead()) continue;
+        let expression: TSESTree.Node = reference.identifier;
+        const member = expression.parent;
+        if (member?.type === AST_NODE_TYPES.MemberExpression && member.object === expression) expression = member;
+        const call = calleeCall(expression) ?? (expression !== reference.identifier ? calleeCall(reference.identifier) : null);
+        if (call && this.apiOf(call.callee) !== null) calls.add(call);
+        // Aliases: `const mk = createArena`, `const { createArena } = rt`, `const alias = rt`.
+        const declarator = climbWrappers(expression).parent;
+        const aliasSource = declarator?.type === AST_NODE_TYPES.VariableDeclarator ? declarator : climbWrappers(reference.identifier).parent;
+        if (aliasSource?.type === AST_NODE_TYPES.VariableDeclarator && aliasSource.parent.kind === 'const') {
+          for (const alias of this.sourceCode.getDeclaredVariables(aliasSource)) {
+            if (!seen.has(alias)) {
+              seen.add(alias);
+              carriers.push(alias);
+            }
+          }
+        }
+      }
+    }
+    this.apiCallCache = [...calls].sort((a, b) => a.range[0] - b.range[0]);
+    return this.apiCallCache;
   }
 
   apiOf(node: TSESTree.Node): RuntimeApi | null {
@@ -321,6 +366,10 @@ class FileAllocatorApi implements AllocatorApi {
         return this.bindingOf(node.expression, depth + 1);
       case AST_NODE_TYPES.ChainExpression:
         return this.bindingOf(node.expression, depth + 1);
+      case AST_NODE_TYPES.SequenceExpression: {
+        const last = node.expressions[node.expressions.length - 1];
+        return last ? this.bindingOf(last, depth + 1) : null;
+      }
       default:
         return null;
     }
@@ -367,6 +416,35 @@ class FileAllocatorApi implements AllocatorApi {
     }
     return null;
   }
+}
+
+/** Up through TS wrappers, `?.` chains and the last expression of `(0, f)`. */
+function climbWrappers(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    const parent = current.parent;
+    if (
+      parent &&
+      (((parent.type === AST_NODE_TYPES.TSAsExpression ||
+        parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+        parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+        parent.type === AST_NODE_TYPES.TSTypeAssertion ||
+        parent.type === AST_NODE_TYPES.ChainExpression) &&
+        parent.expression === current) ||
+        (parent.type === AST_NODE_TYPES.SequenceExpression && parent.expressions[parent.expressions.length - 1] === current))
+    ) {
+      current = parent;
+      continue;
+    }
+    return current;
+  }
+}
+
+/** The call whose callee `expression` is (through wrappers), or null. */
+function calleeCall(expression: TSESTree.Node): TSESTree.CallExpression | null {
+  const callee = climbWrappers(expression);
+  const call = callee.parent;
+  return call?.type === AST_NODE_TYPES.CallExpression && call.callee === callee ? call : null;
 }
 
 function bindingForExport(exports: ModuleExports, name: string): Binding | null {

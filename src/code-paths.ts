@@ -83,7 +83,37 @@ export interface PassThroughOptions {
 interface Frame {
   readonly codePath: CodePath;
   readonly current: Set<CodePathSegment>;
+  /** `current` as an array, shared by every node recorded until the segments change. */
+  snapshot: readonly CodePathSegment[] | null;
 }
+
+/** What is stored per node: cheap to record (one object), expanded to points on query. */
+interface Entry {
+  readonly codePath: CodePath;
+  readonly segments: readonly CodePathSegment[];
+  readonly order: number;
+}
+
+/** Parents under which an Identifier is a name, not a value read or write (never queried). */
+const NAME_ONLY_PARENTS: ReadonlySet<string> = new Set([
+  'TSTypeReference',
+  'TSQualifiedName',
+  'TSTypeParameter',
+  'TSPropertySignature',
+  'TSInterfaceDeclaration',
+  'TSTypeAliasDeclaration',
+  'TSInterfaceHeritage',
+  'TSEnumMember',
+  'TSModuleDeclaration',
+  'TSMethodSignature',
+  'ImportSpecifier',
+  'ImportDefaultSpecifier',
+  'ImportNamespaceSpecifier',
+  'ExportSpecifier',
+  'LabeledStatement',
+  'BreakStatement',
+  'ContinueStatement',
+]);
 
 type LooseListener = (...args: never[]) => void;
 
@@ -116,7 +146,8 @@ const NO_POINTS: readonly CodePathPoint[] = [];
 
 export class CodePathIndex {
   private readonly frames: Frame[] = [];
-  private readonly points = new Map<TSESTree.Node, CodePathPoint[]>();
+  private readonly entries = new Map<TSESTree.Node, Entry>();
+  private readonly expanded = new Map<TSESTree.Node, readonly CodePathPoint[]>();
   private order = 0;
 
   /** Listeners that build the index; merge them into the rule's listeners (first). */
@@ -124,15 +155,41 @@ export class CodePathIndex {
 
   constructor() {
     const enter = (segment: CodePathSegment): void => {
-      this.frames[this.frames.length - 1]?.current.add(segment);
+      const frame = this.frames[this.frames.length - 1];
+      if (!frame) return;
+      frame.current.add(segment);
+      frame.snapshot = null;
     };
     const leave = (segment: CodePathSegment): void => {
-      this.frames[this.frames.length - 1]?.current.delete(segment);
+      const frame = this.frames[this.frames.length - 1];
+      if (!frame) return;
+      frame.current.delete(segment);
+      frame.snapshot = null;
     };
     const record = (node: TSESTree.Node): void => this.record(node);
+    const recordIdentifier = (node: TSESTree.Identifier): void => {
+      if (this.only !== null) {
+        if (this.only.has(node)) this.record(node);
+        return;
+      }
+      const parent = node.parent;
+      if (parent) {
+        if (NAME_ONLY_PARENTS.has(parent.type)) return;
+        if (parent.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
+        if (
+          (parent.type === 'Property' || parent.type === 'PropertyDefinition' || parent.type === 'MethodDefinition') &&
+          parent.key === node &&
+          !parent.computed &&
+          !(parent.type === 'Property' && parent.shorthand)
+        ) {
+          return;
+        }
+      }
+      this.record(node);
+    };
     const listeners: Record<string, LooseListener> = {
       onCodePathStart: ((codePath: CodePath) => {
-        this.frames.push({ codePath, current: new Set() });
+        this.frames.push({ codePath, current: new Set(), snapshot: null });
       }) as LooseListener,
       onCodePathEnd: (() => {
         this.frames.pop();
@@ -141,7 +198,7 @@ export class CodePathIndex {
       onCodePathSegmentEnd: leave as LooseListener,
       onUnreachableCodePathSegmentStart: enter as LooseListener,
       onUnreachableCodePathSegmentEnd: leave as LooseListener,
-      Identifier: record as LooseListener,
+      Identifier: recordIdentifier as LooseListener,
       ThisExpression: record as LooseListener,
     };
     for (const type of INDEXED_NODE_TYPES) {
@@ -156,21 +213,43 @@ export class CodePathIndex {
     this.listeners = listeners as TSESLint.RuleListener;
   }
 
-  private record(node: TSESTree.Node, framesUp = 0): void {
-    const frame = this.frames[this.frames.length - 1 - framesUp];
-    if (!frame) return;
-    const order = ++this.order;
-    const points: CodePathPoint[] = [];
-    for (const segment of frame.current) points.push({ codePath: frame.codePath, segment, order });
-    this.points.set(node, points);
+  private only: ReadonlySet<TSESTree.Node> | null = null;
+
+  /**
+   * Records only these nodes from now on (call before traversal, e.g. in a `Program` listener, once
+   * the nodes that will be queried are known); queries about other nodes then find no points.
+   * Indexing everything costs a map entry per identifier, which matters on large files.
+   */
+  restrictTo(nodes: ReadonlySet<TSESTree.Node>): void {
+    this.only = nodes;
   }
 
-  /** The node's points (empty when it was in no segment, e.g. not yet traversed). */
+  private record(node: TSESTree.Node, framesUp = 0): void {
+    if (this.only !== null && !this.only.has(node)) return;
+    const frame = this.frames[this.frames.length - 1 - framesUp];
+    if (!frame) return;
+    frame.snapshot ??= [...frame.current];
+    this.entries.set(node, { codePath: frame.codePath, segments: frame.snapshot, order: ++this.order });
+  }
+
+  /**
+   * The node's points (empty when it was in no segment, e.g. not yet traversed). Identifiers that
+   * are only names (member properties, type names, import/export specifiers, labels) have none.
+   */
   pointsOf(node: TSESTree.Node): readonly CodePathPoint[] {
     if (!INDEXED_NODE_TYPES.has(node.type)) {
       throw new Error(`CodePathIndex: ${node.type} nodes are not indexed (indexed: ${[...INDEXED_NODE_TYPES].join(', ')})`);
     }
-    return this.points.get(node) ?? NO_POINTS;
+    const cached = this.expanded.get(node);
+    if (cached) return cached;
+    if (this.only !== null && !this.only.has(node)) {
+      throw new Error(`CodePathIndex: this ${node.type} was not recorded (the index is restricted to the nodes given to restrictTo)`);
+    }
+    const entry = this.entries.get(node);
+    if (!entry) return NO_POINTS;
+    const points = entry.segments.map((segment) => ({ codePath: entry.codePath, segment, order: entry.order }));
+    this.expanded.set(node, points);
+    return points;
   }
 
   /** The code path (function) the node is evaluated in, or null if not traversed. */

@@ -11,7 +11,10 @@
  * value of the `withArena` call.
  *
  * Usage from a rule: `return useOwnership(context, (model, paths) => { ...report... })`. The model
- * is built once per file and shared by every rule that asks for it.
+ * is built once per file (before traversal) and shared by every rule that asks for it. The `paths`
+ * index handed to `onModel` records only {@link OwnershipModel.queriedNodes}: references of owner
+ * and value variables and their writers, owner creations (call and declarator), owner method
+ * calls, lifetime events and withArena calls; asking about any other node throws.
  */
 
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
@@ -134,6 +137,8 @@ export interface OwnershipModel {
   /** Every node that writes the variable (declarator with init, assignment, update, for-of binding). */
   writeNodesOf(variable: Scope.Variable): readonly TSESTree.Node[];
   variableOf(identifier: TSESTree.Identifier): Scope.Variable | null;
+  /** Every node the lifetime queries may ask the code path index about. */
+  queriedNodes(): ReadonlySet<TSESTree.Node>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,8 +210,17 @@ export function memberName(member: TSESTree.MemberExpression): string | null {
 
 /** For an expression, the call it is the callee's receiver of: `expr.name(...)` -> that call. */
 function callOnReceiver(expression: TSESTree.Node): { name: string; call: TSESTree.CallExpression } | null {
-  const member = expression.parent;
-  if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== expression) return null;
+  let receiver = expression;
+  while (
+    (receiver.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
+      receiver.parent?.type === AST_NODE_TYPES.TSAsExpression ||
+      receiver.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
+    receiver.parent.expression === receiver
+  ) {
+    receiver = receiver.parent;
+  }
+  const member = receiver.parent;
+  if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== receiver) return null;
   const call = member.parent;
   if (call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== member) return null;
   const name = memberName(member);
@@ -877,6 +891,34 @@ class ModelBuilder implements OwnershipModel {
   variableOf(identifier: TSESTree.Identifier): Scope.Variable | null {
     return ASTUtils.findVariable(this.sourceCode.getScope(identifier), identifier);
   }
+
+  queriedNodes(): ReadonlySet<TSESTree.Node> {
+    const nodes = new Set<TSESTree.Node>();
+    const variables = new Set<Scope.Variable>([...this.valueVariables, ...this.ownerByVariable.keys()]);
+    for (const variable of variables) {
+      for (const reference of variable.references) {
+        nodes.add(reference.identifier);
+        if (reference.isWrite()) {
+          const writer = writerOf(reference.identifier);
+          if (writer) nodes.add(writer);
+        }
+      }
+      for (const write of this.writesOf(variable)) nodes.add(write.node);
+    }
+    for (const owner of this.owners) {
+      for (const { call } of owner.methodCalls) nodes.add(call);
+      for (const event of owner.events) nodes.add(event.call);
+      if (owner.scopedCall) nodes.add(owner.scopedCall);
+      if (owner.creation) {
+        nodes.add(owner.creation);
+        for (let node: TSESTree.Node | undefined = owner.creation.parent; node; node = node.parent) {
+          if (node.type === AST_NODE_TYPES.VariableDeclarator) nodes.add(node);
+          if (node.type !== AST_NODE_TYPES.TSAsExpression && node.type !== AST_NODE_TYPES.TSNonNullExpression && node.type !== AST_NODE_TYPES.TSSatisfiesExpression) break;
+        }
+      }
+    }
+    return nodes;
+  }
 }
 
 const EMPTY: ReadonlySet<OwnedValue> = new Set();
@@ -936,7 +978,6 @@ export function writerOf(identifier: TSESTree.Node): TSESTree.Node | null {
 
 interface SharedAnalysis {
   readonly paths: CodePathIndex;
-  readonly calls: TSESTree.CallExpression[];
   model: OwnershipModel | null;
 }
 
@@ -956,19 +997,26 @@ export function useOwnership(
   let shared = sharedByFile.get(sourceCode);
   let recording: TSESLint.RuleListener = {};
   if (!shared) {
-    const created: SharedAnalysis = { paths: new CodePathIndex(), calls: [], model: null };
+    // The model needs only the scope manager, so it is built before traversal; the code path index
+    // then records just the nodes the lifetime queries can ask about.
+    const created: SharedAnalysis = { paths: new CodePathIndex(), model: null };
     shared = created;
     sharedByFile.set(sourceCode, created);
-    recording = mergeListeners(created.paths.listeners, {
-      CallExpression(node) {
-        created.calls.push(node);
+    recording = mergeListeners(
+      {
+        Program() {
+          const model = new ModelBuilder(api, sourceCode, api.apiCalls());
+          created.model = model;
+          created.paths.restrictTo(model.queriedNodes());
+        },
       },
-    });
+      created.paths.listeners,
+    );
   }
   const analysis = shared;
   return mergeListeners(recording, {
     'Program:exit'() {
-      analysis.model ??= new ModelBuilder(api, sourceCode, analysis.calls);
+      analysis.model ??= new ModelBuilder(api, sourceCode, api.apiCalls());
       onModel(analysis.model, analysis.paths);
     },
   });

@@ -175,6 +175,38 @@ describe('getAllocatorApi: import resolution', () => {
   });
 });
 
+describe('getAllocatorApi: apiCalls', () => {
+  it('finds, through references, exactly the calls a full traversal resolves', () => {
+    const code = `
+      import { createArena, withArena as scoped, MemTag } from 'eslint-plugin-arena/runtime';
+      import * as rt from 'eslint-plugin-arena/runtime';
+      const { createPool } = rt;
+      const make = createArena;
+      const rt2 = rt;
+      const req = require('eslint-plugin-arena/runtime');
+      createArena(1, 'a'); make(1, 'b'); rt2.createObjectPool(() => 0, 1, 'c');
+      (0, rt.createArena)(8, 'comma'); rt['createPool'](1, 1, 'd'); createArena?.(1, 'e')?.destroy();
+      createPool(1, 1, 'f'); scoped(1, 'g', (a) => a.alloc(1)); req.allocTagged(8, MemTag.Temp);
+      (createArena as typeof createArena)(1, 'h');
+      function shadow(createArena: () => void) { createArena(); }
+      rt.getStats(MemTag.Edge); other();
+    `;
+    const traversed: string[] = [];
+    let found: string[] = [];
+    probe(code, (context) => {
+      const api = getAllocatorApi(context);
+      found = api.apiCalls().map((call) => context.sourceCode.getText(call));
+      return {
+        CallExpression(node) {
+          if (api.apiOf(node.callee) !== null) traversed.push(context.sourceCode.getText(node));
+        },
+      };
+    });
+    expect(traversed).toHaveLength(10);
+    expect([...found].sort()).toEqual([...traversed].sort());
+  });
+});
+
 describe('getAllocatorApi: MemTag and the runtime import', () => {
   const inspect = (code: string): { memTag: string | null; importText: string | null } => {
     let result: { memTag: string | null; importText: string | null } | undefined;

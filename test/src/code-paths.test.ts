@@ -93,6 +93,31 @@ describe('CodePathIndex.isReachableFrom', () => {
     expect(index.codePathOf(arrow!)).toBe(index.codePathOf(call('A')));
   });
 
+  it('when restricted, records only the given nodes and refuses to answer about others', () => {
+    const index = new CodePathIndex();
+    const calls = new Map<string, TSESTree.CallExpression>();
+    probe('A(); B(); C();', () =>
+      mergeListeners(
+        {
+          Program(program) {
+            const only = new Set<TSESTree.Node>();
+            for (const statement of program.body) {
+              if (statement.type === 'ExpressionStatement' && statement.expression.type === 'CallExpression') {
+                const call = statement.expression;
+                if (call.callee.type === 'Identifier') calls.set(call.callee.name, call);
+                if (call.callee.type === 'Identifier' && call.callee.name !== 'B') only.add(call);
+              }
+            }
+            index.restrictTo(only);
+          },
+        },
+        index.listeners,
+      ),
+    );
+    expect(index.isReachableFrom(calls.get('A')!, calls.get('C')!)).toBe(true);
+    expect(() => index.pointsOf(calls.get('B')!)).toThrow(/was not recorded/);
+  });
+
   it('refuses to answer for node types it does not index', () => {
     const { index, call } = analyze('A();');
     expect(() => index.pointsOf(call('A').parent)).toThrow(/ExpressionStatement nodes are not indexed/);
