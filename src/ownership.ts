@@ -277,7 +277,11 @@ class ModelBuilder implements OwnershipModel {
     this.collectOwners();
     this.collectAnnotatedOwners();
     this.resolveOwnerAliases();
-    for (const owner of this.owners) this.collectOwnerCalls(owner);
+    for (const owner of this.owners) {
+      this.collectOwnerCalls(owner);
+      owner.events.sort((a, b) => a.call.range[0] - b.call.range[0]);
+      owner.methodCalls.sort((a, b) => a.call.range[0] - b.call.range[0]);
+    }
     this.collectTaggedCalls();
     for (const owner of this.owners) owner.lifetimeScope = this.computeLifetimeScope(owner);
     this.seedValues();
