@@ -29,9 +29,11 @@ import { CodePathIndex, mergeListeners } from './code-paths.js';
  * - `manual`: created into a local variable, destroyed by hand (or leaked);
  * - `module`: created at module level, lives as long as the process;
  * - `borrowed`: a parameter annotated with a runtime owner type, owned by the caller;
- * - `tagged`: the process-wide tagged allocator (`allocTagged` / `freeTagged`).
+ * - `tagged`: the process-wide tagged allocator (`allocTagged` / `freeTagged`);
+ * - `field`: an instance field created once (`pool = createPool(...)` or `this.pool = ...` in the
+ *   constructor) and used as `this.pool` in the class's own methods; it lives as long as the object.
  */
-export type OwnerScoping = 'using' | 'withArena' | 'manual' | 'module' | 'borrowed' | 'tagged';
+export type OwnerScoping = 'using' | 'withArena' | 'manual' | 'module' | 'borrowed' | 'tagged' | 'field';
 
 export type LifetimeEventKind = 'reset' | 'destroy' | 'free';
 
@@ -267,6 +269,7 @@ class ModelBuilder implements OwnershipModel {
   private readonly pendingVariables: Scope.Variable[] = [];
   private readonly writeNodeCache = new Map<Scope.Variable, TSESTree.Node[]>();
   private taggedOwner: MutableOwner | null = null;
+  private readonly fieldCalls: Array<{ owner: MutableOwner; name: string; call: TSESTree.CallExpression }> = [];
   private nextId = 1;
 
   constructor(
@@ -275,6 +278,7 @@ class ModelBuilder implements OwnershipModel {
     private readonly calls: readonly TSESTree.CallExpression[],
   ) {
     this.collectOwners();
+    this.collectFieldOwners();
     this.collectAnnotatedOwners();
     this.resolveOwnerAliases();
     for (const owner of this.owners) {
@@ -352,6 +356,74 @@ class ModelBuilder implements OwnershipModel {
     );
   }
 
+  /**
+   * `pool = createPool(...)` fields and `this.pool = createPool(...)` constructor assignments: the
+   * owner is reached as `this.pool` in the class's own methods (arrow functions included, nested
+   * `function`s and classes excluded, since their `this` differs). A field written anywhere else
+   * is skipped: which owner it holds at a given point is not followed.
+   */
+  private collectFieldOwners(): void {
+    const candidates = new Map<TSESTree.Node, Map<string, { call: TSESTree.CallExpression; kind: OwnerKind }>>();
+    for (const call of this.calls) {
+      const kind = this.api.ownerKindOfCreation(call);
+      if (!kind) continue;
+      const site = fieldSiteOf(call);
+      if (!site) continue;
+      let fields = candidates.get(site.classNode);
+      if (!fields) candidates.set(site.classNode, (fields = new Map()));
+      // Two creations for one field: ambiguous, drop it.
+      fields.set(site.name, fields.has(site.name) ? { call, kind: null as unknown as OwnerKind } : { call, kind });
+    }
+    for (const [classNode, fields] of candidates) {
+      const members = new Map<string, TSESTree.MemberExpression[]>();
+      const writes = new Map<string, number>();
+      forEachThisMember(classNode as TSESTree.ClassDeclaration | TSESTree.ClassExpression, this.sourceCode.visitorKeys, (member, name) => {
+        if (!fields.has(name)) return;
+        const parent = member.parent;
+        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) {
+          writes.set(name, (writes.get(name) ?? 0) + 1);
+          return;
+        }
+        if (parent?.type === AST_NODE_TYPES.UpdateExpression) writes.set(name, 99);
+        const list = members.get(name) ?? [];
+        list.push(member);
+        members.set(name, list);
+      });
+      for (const [name, { call, kind }] of fields) {
+        if (!kind) continue;
+        const assignedInBody = unwrapCreationHolder(call).parent?.type === AST_NODE_TYPES.AssignmentExpression ? 1 : 0;
+        if ((writes.get(name) ?? 0) !== assignedInBody) continue;
+        const owner = this.addOwner(
+          { kind, scoping: 'field', node: call, name: `this.${name}`, creation: call, scopedCall: null },
+          null,
+        );
+        for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
+      }
+    }
+  }
+
+  /** A use of `this.field`: a method call on the owner, or `const alias = this.field`. */
+  private bindFieldUse(owner: MutableOwner, member: TSESTree.MemberExpression): void {
+    const found = callOnReceiver(member);
+    if (found) {
+      this.fieldCalls.push({ owner, ...found });
+      return;
+    }
+    const declarator = member.parent;
+    if (
+      declarator?.type === AST_NODE_TYPES.VariableDeclarator &&
+      declarator.init === member &&
+      declarator.id.type === AST_NODE_TYPES.Identifier &&
+      declarator.parent.kind === 'const'
+    ) {
+      const alias = this.sourceCode.getDeclaredVariables(declarator)[0];
+      if (alias && !this.ownerByVariable.has(alias)) {
+        this.ownerByVariable.set(alias, owner);
+        owner.variables.push(alias);
+      }
+    }
+  }
+
   /** Parameters annotated `Arena` / `Pool` / `ObjectPool<T>`: owners borrowed from the caller. */
   private collectAnnotatedOwners(): void {
     for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
@@ -395,33 +467,40 @@ class ModelBuilder implements OwnershipModel {
   }
 
   private collectOwnerCalls(owner: MutableOwner): void {
-    const methods = this.api.methods;
+    const found: Array<{ name: string; call: TSESTree.CallExpression }> = [];
     for (const variable of owner.variables) {
       for (const reference of variable.references) {
         if (!reference.isRead()) continue;
-        const found = callOnReceiver(reference.identifier);
-        if (!found) continue;
-        owner.methodCalls.push(found);
-        const { name, call } = found;
-        const kind: LifetimeEventKind | null =
-          methods.destroy.has(name) || name === 'Symbol.dispose'
-            ? 'destroy'
-            : methods.reset.has(name) && owner.kind === 'arena'
-              ? 'reset'
-              : methods.free.has(name)
-                ? 'free'
-                : null;
-        if (!kind) continue;
-        const argument = call.arguments[0];
-        const event: LifetimeEvent = {
-          kind,
-          owner,
-          call,
-          argument: kind === 'free' && argument && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : null,
-        };
-        owner.events.push(event);
-        if (kind === 'free') this.frees.push(event);
+        const call = callOnReceiver(reference.identifier);
+        if (call) found.push(call);
       }
+    }
+    for (const fieldCall of this.fieldCalls) if (fieldCall.owner === owner) found.push(fieldCall);
+    this.addOwnerCalls(owner, found);
+  }
+
+  private addOwnerCalls(owner: MutableOwner, calls: ReadonlyArray<{ name: string; call: TSESTree.CallExpression }>): void {
+    const methods = this.api.methods;
+    for (const { name, call } of calls) {
+      owner.methodCalls.push({ name, call });
+      const kind: LifetimeEventKind | null =
+        methods.destroy.has(name) || name === 'Symbol.dispose'
+          ? 'destroy'
+          : methods.reset.has(name) && owner.kind === 'arena'
+            ? 'reset'
+            : methods.free.has(name)
+              ? 'free'
+              : null;
+      if (!kind) continue;
+      const argument = call.arguments[0];
+      const event: LifetimeEvent = {
+        kind,
+        owner,
+        call,
+        argument: kind === 'free' && argument && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : null,
+      };
+      owner.events.push(event);
+      if (kind === 'free') this.frees.push(event);
     }
   }
 
@@ -937,6 +1016,91 @@ function propertyKey(property: TSESTree.Property): string | null {
   if (!property.computed && property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
   if (property.key.type === AST_NODE_TYPES.Literal) return String(property.key.value);
   return null;
+}
+
+/** The creation call climbed through TS wrappers (what a declarator or field holds). */
+function unwrapCreationHolder(call: TSESTree.CallExpression): TSESTree.Node {
+  let holder: TSESTree.Node = call;
+  while (
+    (holder.parent?.type === AST_NODE_TYPES.TSAsExpression ||
+      holder.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
+      holder.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
+    holder.parent.expression === holder
+  ) {
+    holder = holder.parent;
+  }
+  return holder;
+}
+
+function classOfBody(body: TSESTree.Node | undefined): TSESTree.Node | null {
+  return body?.type === AST_NODE_TYPES.ClassBody ? body.parent : null;
+}
+
+function fieldName(key: TSESTree.Node, computed: boolean): string | null {
+  if (computed) return null;
+  if (key.type === AST_NODE_TYPES.Identifier) return key.name;
+  if (key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${key.name}`;
+  return null;
+}
+
+/** Where a creation call becomes an instance field: its class and field name, or null. */
+function fieldSiteOf(call: TSESTree.CallExpression): { classNode: TSESTree.Node; name: string } | null {
+  const holder = unwrapCreationHolder(call);
+  const parent = holder.parent;
+  if (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === holder && !parent.static) {
+    const name = fieldName(parent.key, parent.computed);
+    const classNode = classOfBody(parent.parent);
+    return name !== null && classNode ? { classNode, name } : null;
+  }
+  if (
+    parent?.type === AST_NODE_TYPES.AssignmentExpression &&
+    parent.right === holder &&
+    parent.operator === '=' &&
+    parent.left.type === AST_NODE_TYPES.MemberExpression &&
+    parent.left.object.type === AST_NODE_TYPES.ThisExpression
+  ) {
+    const name = fieldName(parent.left.property, parent.left.computed);
+    const constructor = enclosingFunction(parent);
+    const method = constructor?.parent;
+    if (name === null || method?.type !== AST_NODE_TYPES.MethodDefinition || method.kind !== 'constructor') return null;
+    const classNode = classOfBody(method.parent);
+    return classNode ? { classNode, name } : null;
+  }
+  return null;
+}
+
+/**
+ * Calls `visit` for every `this.name` / `this.#name` whose `this` is the class's instance: inside
+ * methods, accessors, the constructor, field initializers and arrow functions within them.
+ */
+function forEachThisMember(
+  classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+  visit: (member: TSESTree.MemberExpression, name: string) => void,
+): void {
+  const walk = (node: TSESTree.Node): void => {
+    if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression) {
+      const name = fieldName(node.property, node.computed);
+      if (name !== null) visit(node, name);
+    }
+    for (const key of visitorKeys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      for (const item of Array.isArray(child) ? child : [child]) {
+        if (!item || typeof item !== 'object' || typeof (item as { type?: unknown }).type !== 'string') continue;
+        const childNode = item as TSESTree.Node;
+        // A new `this`: nested classes and non-arrow functions that are not this class's methods.
+        if (childNode.type === AST_NODE_TYPES.ClassDeclaration || childNode.type === AST_NODE_TYPES.ClassExpression) continue;
+        if (
+          (childNode.type === AST_NODE_TYPES.FunctionExpression || childNode.type === AST_NODE_TYPES.FunctionDeclaration) &&
+          !(node.type === AST_NODE_TYPES.MethodDefinition && node.parent === classNode.body)
+        ) {
+          continue;
+        }
+        walk(childNode);
+      }
+    }
+  };
+  walk(classNode.body);
 }
 
 function isMemberObject(identifier: TSESTree.Node): boolean {

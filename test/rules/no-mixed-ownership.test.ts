@@ -48,6 +48,9 @@ runRuleTests('no-mixed-ownership', rule, {
     RT + `const o = createObjectPool(() => ({ x: 0 }), 4, 'o'); const h = o.alloc()!; const obj = o.get(h); obj.x = 2; o.free(h);`,
     // A pool's destroy once.
     RT + `const p = createPool(16, 4, 'p'); p.alloc(); p.destroy();`,
+    // Instance fields freeing their own handles; a nested function's \`this\` is another object.
+    RT + `class Graph { nodes = createPool(16, 4, 'n'); add() { const h = this.nodes.alloc()!; this.nodes.free(h); } }`,
+    RT + `class Graph { nodes = createPool(16, 4, 'n'); edges = createPool(16, 4, 'e'); m() { const h = this.nodes.alloc()!; const cb = function (this: { edges: { free(x: unknown): void } }) { this.edges.free(h); }; cb; } }`,
     // Frees in different functions are not one path.
     RT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; function a() { p.free(h); } function b() { p.free(h); }`,
   ],
@@ -185,6 +188,15 @@ runRuleTests('no-mixed-ownership', rule, {
       code: `import { makeRegion, makeSlab } from 'my-alloc'; const r = makeRegion(); const s = makeSlab(); s.release(r.grab(8));`,
       settings: { arena: { allocators: [{ module: 'my-alloc', createArena: ['makeRegion'], createPool: ['makeSlab'], alloc: ['grab'], free: ['release'] }] } },
       errors: [{ messageId: 'arenaMemoryFreed', data: { arg: 'r.grab(8)', owner: 'r', call: 's.release' } }],
+    },
+    {
+      // Instance fields: one pool's slot freed by another, and a double free.
+      code: RT + `class Graph { private nodes = createPool(16, 4, 'n'); private edges = createPool(16, 4, 'e'); link() { const h = this.nodes.alloc()!; this.edges.free(h); } }`,
+      errors: [{ messageId: 'foreignFree', data: { arg: 'h', kind: 'pool', owner: 'this.nodes', call: 'this.edges.free' } }],
+    },
+    {
+      code: RT + `class Graph { nodes; constructor() { this.nodes = createPool(16, 4, 'n'); } drop() { const h = this.nodes.alloc()!; this.nodes.free(h); this.nodes.free(h); } }`,
+      errors: [{ messageId: 'doubleFree' }],
     },
     {
       // The statement shares its line with others.

@@ -57,6 +57,9 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `const h = allocTagged(8, MemTag.Temp); use(h); freeTagged(h, MemTag.Temp);`,
     // A stale handle is a number: looking at the number does not touch memory.
     IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); const small = Number.isInteger(h) && h <= 2 ** 30; console.log(\`handle \${h}\`, h + 1, small);`,
+    // Instance fields: used before the reset; a field re-created in a method is not followed.
+    IMPORT + `class Store { arena = createArena(64, 's'); run() { const h = this.arena.alloc(8); this.arena.bytes(h); this.arena.reset(); } }`,
+    IMPORT + `class Store { arena = createArena(64, 's'); renew() { const h = this.arena.alloc(8); this.arena.destroy(); this.arena = createArena(64, 's2'); this.arena.bytes(h); } }`,
     // Reset and use in different functions.
     IMPORT + `const a = createArena(64, 'a'); function reset() { a.reset(); } function read(h: number) { return h; } read(a.alloc(8));`,
   ],
@@ -198,6 +201,15 @@ runRuleTests('no-use-after-reset', rule, {
       // Nested function owning everything.
       code: IMPORT + `class Graph { build() { const a = createArena(64, 'g'); const edge = a.alloc(16); a.reset(); return a.bytes(edge)[0]; } }`,
       errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // Instance fields, through \`this\` and a const alias.
+      code: IMPORT + `class Store { private readonly arena = createArena(64, 's'); run() { const h = this.arena.alloc(8); this.arena.reset(); return this.arena.bytes(h); } }`,
+      errors: [{ messageId: 'afterReset', data: { name: 'h', call: 'this.arena.reset', line: 2, kind: 'handle', owner: 'this.arena' } }],
+    },
+    {
+      code: IMPORT + `class Store { #pool; constructor() { this.#pool = createPool(16, 4, 'p'); } take() { const pool = this.#pool; const h = pool.alloc()!; this.#pool.free(h); return pool.bytes(h); } }`,
+      errors: [{ messageId: 'afterFree' }],
     },
     {
       // A configured allocator.
