@@ -3,7 +3,7 @@ import { createRule } from '../src/create-rule.js';
 import { EscapeFinder, type Escape, type EscapeKind } from '../src/escapes.js';
 import { useOwnership } from '../src/ownership.js';
 
-type MessageIds = EscapeKind | 'copyView' | 'copyHandle';
+type MessageIds = EscapeKind | 'ownerEscapes' | 'copyView' | 'copyHandle';
 type Options = [];
 
 const KIND_WORDS = { handle: 'handle', view: 'view', object: 'pooled object' } as const;
@@ -43,6 +43,7 @@ export default createRule<Options, MessageIds>({
       assignedOuter: "{{What}} of '{{owner}}' is assigned to '{{target}}', which outlives {{scope}}.",
       storedOuter: "{{What}} of '{{owner}}' is stored into '{{target}}', which outlives {{scope}}.",
       captured: "'{{target}}' ({{what}} of '{{owner}}') is captured by a closure kept alive by {{via}}; it may run after {{scope}} ended '{{owner}}'.",
+      ownerEscapes: "Arena '{{owner}}' {{how}}, but {{scope}} destroys it: every later use throws ERR_ARENA_DESTROYED.",
       copyView: 'Copy the bytes out with .slice().',
       copyHandle: "Copy the bytes out with '{{owner}}.bytes(...).slice()' (the value becomes a Uint8Array).",
     },
@@ -75,7 +76,19 @@ export default createRule<Options, MessageIds>({
 
     return useOwnership(context, (model) => {
       const finder = new EscapeFinder(model, (node) => sourceCode.getScope(node));
-      for (const escape of finder.find()) {
+      const { owners, values } = finder.findAll();
+      for (const escape of owners) {
+        context.report({
+          node: escape.node,
+          messageId: 'ownerEscapes',
+          data: {
+            owner: escape.owner.name,
+            how: escape.how,
+            scope: escape.owner.scoping === 'withArena' ? 'the end of the withArena callback' : `the end of the block of 'using ${escape.owner.name}'`,
+          },
+        });
+      }
+      for (const escape of values) {
         const kinds = new Set(escape.values.map((value) => KIND_WORDS[value.kind]));
         const what = escape.direct
           ? kinds.size === 1

@@ -21,6 +21,15 @@ import {
 
 export type EscapeKind = 'returned' | 'assignedOuter' | 'storedOuter' | 'yielded' | 'thrown' | 'captured';
 
+/** A scoped owner (withArena / using arena) itself leaving its scope. */
+export interface OwnerEscape {
+  readonly owner: Owner;
+  /** The reference of the owner variable that escapes. */
+  readonly node: TSESTree.Identifier;
+  /** How: 'returned', 'assigned to 'x'', 'stored into 'x'', or the closure's keeper. */
+  readonly how: string;
+}
+
 export interface Escape {
   readonly kind: EscapeKind;
   /** Where to report: the escaping expression (or the captured reference). */
@@ -80,6 +89,14 @@ export class EscapeFinder {
     private readonly scopeOf: (node: TSESTree.Node) => Scope.Scope,
   ) {}
 
+  private readonly ownerCaptures = new Set<string>();
+
+  /** Owner escapes first (they mark the closures they report), then value escapes. */
+  findAll(): { readonly owners: OwnerEscape[]; readonly values: Escape[] } {
+    const owners = this.findOwnerEscapes();
+    return { owners, values: this.find() };
+  }
+
   find(): Escape[] {
     const escapes: Escape[] = [];
     const capturedOnce = new Set<string>();
@@ -98,6 +115,69 @@ export class EscapeFinder {
       }
     }
     return escapes.sort((a, b) => a.node.range[0] - b.node.range[0]);
+  }
+
+  /** References to a withArena/using owner that carry the owner itself out of its scope. */
+  findOwnerEscapes(): OwnerEscape[] {
+    const found: OwnerEscape[] = [];
+    for (const owner of this.model.owners) {
+      const scope = owner.lifetimeScope;
+      if (!scope || (owner.scoping !== 'withArena' && owner.scoping !== 'using')) continue;
+      const capturedBy = new Set<TSESTree.Node>();
+      for (const variable of owner.variables) {
+        for (const reference of variable.references) {
+          if (!reference.isRead() || reference.identifier.type !== AST_NODE_TYPES.Identifier) continue;
+          const identifier = reference.identifier;
+          const how = this.ownerReferenceEscapes(identifier, owner, scope, capturedBy);
+          if (how) found.push({ owner, node: identifier, how });
+        }
+      }
+    }
+    return found.sort((a, b) => a.node.range[0] - b.node.range[0]);
+  }
+
+  private ownerReferenceEscapes(
+    identifier: TSESTree.Identifier,
+    owner: Owner,
+    scope: TSESTree.Node,
+    capturedBy: Set<TSESTree.Node>,
+  ): string | null {
+    let current: TSESTree.Node = identifier;
+    while (
+      current.parent &&
+      (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
+        current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+        current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression)
+    ) {
+      current = current.parent;
+    }
+    const parent = current.parent;
+    if (!parent) return null;
+    const leaving = leavingFunction(owner);
+    if (parent.type === AST_NODE_TYPES.ReturnStatement && enclosingFunction(parent) === leaving) return 'is returned';
+    if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === current && parent === leaving) return 'is returned';
+    if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === current) {
+      const root = rootOf(parent.left);
+      if (root?.type === AST_NODE_TYPES.ThisExpression) return "is stored into 'this'";
+      if (root?.type === AST_NODE_TYPES.Identifier) {
+        const variable = ASTUtils.findVariable(this.scopeOf(root), root);
+        if (!isDeclaredWithin(variable, scope)) return parent.left === root ? `is assigned to '${root.name}'` : `is stored into '${root.name}'`;
+      }
+      return null;
+    }
+    // Captured by a closure that outlives the scope (reported once per closure).
+    for (let fn: TSESTree.Node | null = enclosingFunction(identifier); fn && fn !== scope && isWithin(fn, scope); fn = enclosingFunction(fn)) {
+      if (fn === leaving) break;
+      const via = this.closureOutlives(fn, owner, scope, 0);
+      if (via) {
+        if (capturedBy.has(fn)) return null;
+        capturedBy.add(fn);
+        this.ownerCaptures.add(`${owner.id}:${fn.range[0]}`);
+        return `is captured by a closure kept alive by ${via}`;
+      }
+      if (!isImmediateCallback(fn)) return null;
+    }
+    return null;
   }
 
   private classify(sink: Sink, owner: Owner, scope: TSESTree.Node, values: OwnedValue[]): Escape | null {
@@ -131,6 +211,8 @@ export class EscapeFinder {
         // whose fate decides whether the value outlives the scope.
         for (let fn: TSESTree.Node | null = sink.fn; fn && fn !== scope && isWithin(fn, scope); fn = enclosingFunction(fn)) {
           const via = this.closureOutlives(fn, owner, scope, 0);
+          // A closure that captures the arena itself is reported once, as the arena's escape.
+          if (via && this.ownerCaptures.has(`${owner.id}:${fn.range[0]}`)) return null;
           if (via) return { ...base, kind: 'captured', node: sink.expression, via, targetName: sink.variable?.name ?? null };
           if (!isImmediateCallback(fn)) return null;
         }

@@ -47,6 +47,9 @@ runRuleTests('no-arena-escape', rule, {
       code: `import { inRegion } from 'my-alloc'; const n = inRegion((r) => r.grab(8) + 1);`,
       settings: { arena: { allocators: [{ module: 'my-alloc', scoped: ['inRegion'], alloc: ['grab'] }] } },
     },
+    // The scoped arena itself passed down (a borrow) or used by immediate callbacks.
+    RT + `withArena(64, 'w', (a) => { fill(a); [1, 2].forEach((n) => a.alloc(n)); const local = { a }; use(local); });`,
+    RT + `function f() { using a = createArena(64, 'a'); return measure(a); }`,
     // Generators yielding copies.
     RT + `function* g() { using a = createArena(64, 'a'); yield a.bytes(a.alloc(8)).slice(); }`,
     // A pool handle stored in a module-level pool's own bookkeeping is not scoped.
@@ -143,8 +146,9 @@ runRuleTests('no-arena-escape', rule, {
       ],
     },
     {
+      // Capturing the arena and its handle: reported once, as the arena's escape.
       code: RT + `withArena(64, 'w', (a) => { const h = a.alloc(8); setTimeout(() => console.log(a.bytes(h)), 10); });`,
-      errors: [{ messageId: 'captured', data: { target: 'h', what: 'a handle', owner: 'a', via: 'setTimeout', scope: 'the withArena callback' } }],
+      errors: [{ messageId: 'ownerEscapes', data: { owner: 'a', how: 'is captured by a closure kept alive by setTimeout', scope: 'the end of the withArena callback' } }],
     },
     {
       code: RT + `withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); fetchIt().then(() => v.fill(0)); });`,
@@ -156,6 +160,10 @@ runRuleTests('no-arena-escape', rule, {
     },
     {
       code: RT + `withArena(64, 'w', (a) => { const h = a.alloc(8); return () => a.bytes(h); });`,
+      errors: [{ messageId: 'ownerEscapes', data: { owner: 'a', how: 'is captured by a closure kept alive by the returned function', scope: 'the end of the withArena callback' } }],
+    },
+    {
+      code: RT + `withArena(64, 'w', (a) => { const h = a.alloc(8); return () => h + 1; });`,
       errors: [{ messageId: 'captured', data: { target: 'h', what: 'a handle', owner: 'a', via: 'the returned function', scope: 'the withArena callback' } }],
     },
     {
@@ -230,6 +238,23 @@ runRuleTests('no-arena-escape', rule, {
     {
       code: RT + `const rows: Uint8Array[] = []; for (const n of sizes) { using a = createArena(64, 'row'); rows.push(a.bytes(a.alloc(n))); }`,
       errors: [{ messageId: 'storedOuter', data: { What: 'A view', owner: 'a', target: 'rows', scope: "the block of 'using a'" }, suggestions: [{ messageId: 'copyView', output: RT + `const rows: Uint8Array[] = []; for (const n of sizes) { using a = createArena(64, 'row'); rows.push(a.bytes(a.alloc(n)).slice()); }` }] }],
+    },
+    {
+      // The arena itself leaving its scope.
+      code: RT + `export const leaked = withArena(64, 'w', (a) => a);`,
+      errors: [{ messageId: 'ownerEscapes', data: { owner: 'a', how: 'is returned', scope: 'the end of the withArena callback' } }],
+    },
+    {
+      code: RT + `let keep: unknown; function f() { using arena = createArena(64, 'a'); keep = arena; }`,
+      errors: [{ messageId: 'ownerEscapes', data: { owner: 'arena', how: "is assigned to 'keep'", scope: "the end of the block of 'using arena'" } }],
+    },
+    {
+      code: RT + `class Holder { arena: unknown; load() { withArena(64, 'w', (a) => { this.arena = a; }); } }`,
+      errors: [{ messageId: 'ownerEscapes', data: { owner: 'a', how: "is stored into 'this'", scope: 'the end of the withArena callback' } }],
+    },
+    {
+      code: RT + `withArena(64, 'w', (a) => { setTimeout(() => { a.alloc(8); a.reset(); }, 0); });`,
+      errors: [{ messageId: 'ownerEscapes', data: { owner: 'a', how: 'is captured by a closure kept alive by setTimeout', scope: 'the end of the withArena callback' } }],
     },
     {
       code: RT + `withArena(64, 'w', (a) => { const h = a.alloc(8); process.nextTick(() => use(h)); });`,
