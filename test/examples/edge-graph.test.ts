@@ -92,6 +92,18 @@ describe('heap and arena versions agree on generated graphs', () => {
       expect(arena.bfsPaths(path)).toEqual(heap.bfs(path));
     }
   });
+  it('a query with a lone surrogate matches nothing, even where its lossy UTF-8 encoding would', () => {
+    // TextEncoder turns a lone surrogate into U+FFFD; no decoded path can hold a lone surrogate.
+    const edges = [{ source: 'a\ufffd.ts', target: '\ufffd', relation: 'augments', confidence: 1, timestamp: 2 }];
+    const input = encodeCbor(edges);
+    const heap = HeapEdgeGraph.build(decodeHeap(input));
+    using arena = loadGraph(input);
+    expect(arena.nodeOf('a\ufffd.ts')).toBe(0);
+    for (const path of ['a\ud800.ts', '\ud800', '\udfff', 'a\udbff\udfff.ts'.slice(0, 3)]) {
+      expect(heap.nodes.has(path)).toBe(false);
+      expect(arena.nodeOf(path)).toBe(-1);
+    }
+  });
 });
 
 describe('round trip on arbitrary edges (fast-check)', () => {

@@ -374,26 +374,39 @@ function graphBytes(edgeCount: number): number {
   return 64 * 1024 + edgeCount * 48;
 }
 
-/** Whether `text`'s UTF-8 encoding equals `bytes[start, start + length)`. */
+/**
+ * Whether `text` is the string whose UTF-8 encoding is `bytes[start, start + length)`. Compares
+ * code point by code point without encoding `text` anywhere. A lone surrogate never matches: no
+ * well-formed UTF-8 decodes to one (the heap version's strings come from such bytes).
+ */
 function equalsUtf8(text: string, bytes: Uint8Array, start: number, length: number): boolean {
-  // Fast path: ASCII text compares code unit by byte.
-  if (text.length === length) {
-    let i = 0;
-    while (i < length && text.charCodeAt(i) === bytes[start + i]) i++;
-    if (i === length) return true;
-    if (text.charCodeAt(i) < 0x80 && (bytes[start + i] ?? 0) < 0x80) return false;
-  }
+  // UTF-8 takes at least one byte per UTF-16 code unit.
   if (text.length > length) return false;
-  const { read, written } = utf8.encodeInto(text, scratchFor(length));
-  if (read !== text.length || written !== length) return false;
-  for (let i = 0; i < length; i++) if (scratch[i] !== bytes[start + i]) return false;
-  return true;
-}
-
-let scratch = new Uint8Array(256);
-function scratchFor(length: number): Uint8Array {
-  if (scratch.length < length + 4) scratch = new Uint8Array(2 * (length + 4));
-  return scratch;
+  const end = start + length;
+  let position = start;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      if (bytes[position++] !== code) return false;
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const low = code <= 0xdbff && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (low < 0xdc00 || low > 0xdfff) return false;
+      code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+      i++;
+    }
+    if (code < 0x800) {
+      if (bytes[position++] !== (0xc0 | (code >> 6))) return false;
+    } else if (code < 0x10000) {
+      if (bytes[position++] !== (0xe0 | (code >> 12)) || bytes[position++] !== (0x80 | ((code >> 6) & 0x3f))) return false;
+    } else {
+      if (bytes[position++] !== (0xf0 | (code >> 18)) || bytes[position++] !== (0x80 | ((code >> 12) & 0x3f)) || bytes[position++] !== (0x80 | ((code >> 6) & 0x3f))) return false;
+    }
+    if (bytes[position++] !== (0x80 | (code & 0x3f))) return false;
+  }
+  // Reading past `end` compares against other paths' bytes, but then this fails.
+  return position === end;
 }
 
 /**
