@@ -78,7 +78,32 @@ interface GcEntry {
 }
 
 /** Measures one phase. `gcEntries` fills asynchronously; GC time is attributed after the iteration. */
-function measurePhase<T>(body: () => T): { value: T; ms: number; cpuMs: number; heapBytes: number; window: [number, number] } {
+interface PhaseNumbers {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly heapBytes: number;
+  readonly window: [number, number];
+}
+
+/** A phase's result and numbers; `take()` hands the result on and forgets it, so it can be collected. */
+class Measurement<T> implements PhaseNumbers {
+  constructor(
+    private value: T | undefined,
+    readonly ms: number,
+    readonly cpuMs: number,
+    readonly heapBytes: number,
+    readonly window: [number, number],
+  ) {}
+
+  take(): T {
+    const { value } = this;
+    if (value === undefined) throw new Error('graph.bench: a phase result was taken twice');
+    this.value = undefined;
+    return value;
+  }
+}
+
+function measurePhase<T>(body: () => T): Measurement<T> {
   gc();
   const profiler = new GCProfiler();
   profiler.start();
@@ -96,7 +121,7 @@ function measurePhase<T>(body: () => T): { value: T; ms: number; cpuMs: number; 
   const statistics = profiler.stop()?.statistics ?? [];
   let collected = 0;
   for (const event of statistics) collected += event.beforeGC.heapStatistics.usedHeapSize - event.afterGC.heapStatistics.usedHeapSize;
-  return { value, ms: elapsed, cpuMs: (cpu.user + cpu.system) / 1000, heapBytes: Math.max(0, heapAfter - heapBefore + collected), window: [windowStart, windowEnd] };
+  return new Measurement(value, elapsed, (cpu.user + cpu.system) / 1000, Math.max(0, heapAfter - heapBefore + collected), [windowStart, windowEnd]);
 }
 
 function queryPaths(paths: readonly string[]): string[] {
@@ -105,7 +130,7 @@ function queryPaths(paths: readonly string[]): string[] {
 }
 
 interface Iteration {
-  readonly phases: Record<Phase, { ms: number; cpuMs: number; heapBytes: number; window: [number, number] }>;
+  readonly phases: Record<Phase, PhaseNumbers>;
   readonly checksum: number;
   readonly nodes: number;
   readonly retainedHeap: number;
@@ -155,20 +180,35 @@ function traverseArena(graph: ArenaEdgeGraph, starts: readonly number[]): number
   return reached;
 }
 
+
+/**
+ * The phases' numbers without their values: an iteration must not keep its decoded edges, graph or
+ * output alive into the next one (that would make later iterations collect more than they should).
+ */
+function numbersOnly(phases: Record<Phase, PhaseNumbers>): Iteration['phases'] {
+  const result = {} as Record<Phase, PhaseNumbers>;
+  for (const phase of PHASES) {
+    const { ms, cpuMs, heapBytes, window } = phases[phase];
+    result[phase] = { ms, cpuMs, heapBytes, window };
+  }
+  return result;
+}
+
 function runHeap(input: Uint8Array, measureRetained: boolean): Iteration {
   const decode = measurePhase(() => decodeHeap(input));
-  const build = measurePhase(() => HeapEdgeGraph.build(decode.value));
-  const graph = build.value;
+  // The decoded edges are dropped once built, as `HeapEdgeGraph.build(decodeEdges(bytes))` would.
+  const build = measurePhase(() => HeapEdgeGraph.build(decode.take()));
+  const graph = build.take();
   const retained = measureRetained ? retainedNow() : { heap: 0, arrayBuffers: 0 };
   const paths = queryPaths([...graph.nodes.keys()]);
   const starts = [...graph.nodes.keys()].filter((_, i) => i % Math.max(1, Math.floor(graph.nodeCount / TRAVERSALS)) === 0).slice(0, TRAVERSALS);
   const query = measurePhase(() => queryHeap(graph, paths));
   const traverse = measurePhase(() => traverseHeap(graph, starts));
   const encode = measurePhase(() => encodeEdges(graph.edges));
-  if (!sameBytes(encode.value, input)) throw new Error('heap version: encode(decode(input)) differs from input');
+  if (!sameBytes(encode.take(), input)) throw new Error('heap version: encode(decode(input)) differs from input');
   return {
-    phases: { decode, build, query, traverse, encode },
-    checksum: Math.round(query.value * 1000) + traverse.value,
+    phases: numbersOnly({ decode, build, query, traverse, encode }),
+    checksum: Math.round(query.take() * 1000) + traverse.take(),
     nodes: graph.nodeCount,
     retainedHeap: retained.heap,
     retainedArrayBuffers: retained.arrayBuffers,
@@ -182,11 +222,11 @@ function runArena(input: Uint8Array, measureRetained: boolean): Iteration {
   try {
     const decode = measurePhase(() => decodeArena(input, parse));
     const build = measurePhase(() => {
-      const built = ArenaEdgeGraph.build(decode.value);
+      const built = ArenaEdgeGraph.build(decode.take());
       parse.destroy();
       return built;
     });
-    graph = build.value;
+    graph = build.take();
     const built = graph;
     const retained = measureRetained ? retainedNow() : { heap: 0, arrayBuffers: 0 };
     const nodePaths = Array.from({ length: built.nodeCount }, (_, node) => built.pathOf(node));
@@ -198,10 +238,10 @@ function runArena(input: Uint8Array, measureRetained: boolean): Iteration {
     const query = measurePhase(() => queryArena(built, paths));
     const traverse = measurePhase(() => traverseArena(built, starts));
     const encode = measurePhase(() => built.encode());
-    if (!sameBytes(encode.value, input)) throw new Error('arena version: encode(decode(input)) differs from input');
+    if (!sameBytes(encode.take(), input)) throw new Error('arena version: encode(decode(input)) differs from input');
     return {
-      phases: { decode, build, query, traverse, encode },
-      checksum: Math.round(query.value * 1000) + traverse.value,
+      phases: numbersOnly({ decode, build, query, traverse, encode }),
+      checksum: Math.round(query.take() * 1000) + traverse.take(),
       nodes: built.nodeCount,
       retainedHeap: retained.heap,
       retainedArrayBuffers: retained.arrayBuffers,
