@@ -23,9 +23,9 @@ export interface SlotAllocationRecord {
   readonly site: string | null;
 }
 
-/** Optional on slot owners: their live handles with sites (pools, object pools). */
+/** Optional on slot owners: their live handles with allocation sites (pools, object pools). */
 interface SlotLister {
-  liveSlots(): readonly { readonly handle: number; readonly size: number; readonly site: string | undefined }[];
+  liveSlots(): readonly { readonly handle: number; readonly site: string | undefined }[];
 }
 
 function hasSlotLister(owner: unknown): owner is SlotLister {
@@ -57,7 +57,9 @@ export function liveOwnerRecords(): OwnerRecord[] {
  */
 export function liveSlotAllocations(owner: OwnerRecord): SlotAllocationRecord[] | null {
   if (owner.kind === 'arena' || !hasSlotLister(owner.ref)) return null;
-  return owner.ref.liveSlots().map((slot) => ({ handle: slot.handle, tag: owner.tag, size: slot.size, site: slot.site ?? null }));
+  // Every slot of a pool has the same size (object pools: bytesPerObject).
+  const size = owner.liveCount === 0 ? 0 : owner.bytesInUse / owner.liveCount;
+  return owner.ref.liveSlots().map((slot) => ({ handle: slot.handle, tag: owner.tag, size, site: slot.site ?? null }));
 }
 
 /** Every live allocTagged allocation. */
