@@ -44,7 +44,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const describe = (use: StaleUse): { messageId: MessageIds; data: Record<string, string | number> } => {
       const data = {
-        name: use.read.name,
+        name: context.sourceCode.getText(use.expression),
         owner: use.value.owner.name,
         kind: KIND_WORDS[use.value.kind],
         line: use.cause.node.loc.start.line,

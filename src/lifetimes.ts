@@ -17,8 +17,10 @@ import {
 } from './ownership.js';
 
 export interface StaleUse {
-  /** The read of the stale variable. */
+  /** The read of the stale variable (for a container, the container's identifier). */
   readonly read: TSESTree.Identifier;
+  /** What is read: the identifier, or the element expression (`hs[0]`, `hs` of a for-of). */
+  readonly expression: TSESTree.Node;
   readonly variable: Scope.Variable;
   readonly value: OwnedValue;
   /** What made it stale: a reset/destroy/free call, or the `withArena` call that ended. */
@@ -75,7 +77,7 @@ const VALUE_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['String', 'Number', '
  * doing arithmetic on it is harmless; handing it to an owner (`arena.bytes(h)`), to a function that
  * may dereference it, returning/yielding it or storing it into a member is a use.
  */
-function isDereferencingHandleRead(identifier: TSESTree.Identifier): boolean {
+function isDereferencingHandleRead(identifier: TSESTree.Node): boolean {
   let current: TSESTree.Node = identifier;
   while (
     current.parent &&
@@ -178,7 +180,7 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
           if (reported.has(read) || (body && isWithin(read, body))) continue;
           if (paths.isReachableFrom(start, read, { avoiding })) {
             reported.add(read);
-            found.push({ read, variable, value, cause: { kind: 'scopeEnd', node: scopedCall } });
+            found.push({ read, expression: read, variable, value, cause: { kind: 'scopeEnd', node: scopedCall } });
           }
         }
       }
@@ -188,13 +190,110 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
           if (reported.has(read)) continue;
           if (paths.isReachableFrom(event.call, read, { avoiding })) {
             reported.add(read);
-            found.push({ read, variable, value, cause: { kind: event.kind, node: event.call } });
+            found.push({ read, expression: read, variable, value, cause: { kind: event.kind, node: event.call } });
           }
         }
       }
     }
   }
+  found.push(...findStaleElementReads(model, paths, roots, reported));
   return found.sort((a, b) => a.read.range[0] - b.read.range[0]);
+}
+
+const ELEMENT_READ_METHODS: ReadonlySet<string> = new Set(['at', 'pop', 'shift', 'find', 'findLast', 'get']);
+const CLEARING_METHODS: ReadonlySet<string> = new Set(['clear', 'splice']);
+
+interface ElementRead {
+  readonly read: TSESTree.Identifier;
+  readonly expression: TSESTree.Node;
+}
+
+/**
+ * Reads of a container's elements: `hs[i]`, `hs.at(i)`/`pop()`/`get(k)`..., `for (x of hs)`,
+ * `[...hs]`. For handles only reads that may dereference the element count (as for variables).
+ */
+function elementReadsOf(variable: Scope.Variable, handleOnly: boolean, model: OwnershipModel): ElementRead[] {
+  const reads: ElementRead[] = [];
+  for (const reference of variable.references) {
+    if (!reference.isRead() || reference.isWrite() || reference.identifier.type !== AST_NODE_TYPES.Identifier) continue;
+    const read = reference.identifier;
+    const parent = read.parent;
+    if (!parent) continue;
+    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === read) {
+      const grand = parent.parent;
+      if (grand?.type === AST_NODE_TYPES.AssignmentExpression && grand.left === parent) continue;
+      if (parent.computed) {
+        if (!handleOnly || isDereferencingHandleRead(parent)) reads.push({ read, expression: parent });
+        continue;
+      }
+      const name = parent.property.type === AST_NODE_TYPES.Identifier ? parent.property.name : null;
+      if (name && ELEMENT_READ_METHODS.has(name) && grand?.type === AST_NODE_TYPES.CallExpression && grand.callee === parent) {
+        if (!handleOnly || isDereferencingHandleRead(grand)) reads.push({ read, expression: grand });
+      }
+      continue;
+    }
+    if (parent.type === AST_NODE_TYPES.ForOfStatement && parent.right === read) {
+      if (!handleOnly || loopVariableDereferenced(parent, model)) reads.push({ read, expression: read });
+      continue;
+    }
+    if (parent.type === AST_NODE_TYPES.SpreadElement && !handleOnly) reads.push({ read, expression: read });
+  }
+  return reads;
+}
+
+function loopVariableDereferenced(loop: TSESTree.ForOfStatement, model: OwnershipModel): boolean {
+  const declarator = loop.left.type === AST_NODE_TYPES.VariableDeclaration ? loop.left.declarations[0]?.id : loop.left;
+  if (declarator?.type !== AST_NODE_TYPES.Identifier) return false;
+  const variable = model.variableOf(declarator);
+  return !!variable?.references.some(
+    (reference) => reference.isRead() && reference.identifier.type === AST_NODE_TYPES.Identifier && isDereferencingHandleRead(reference.identifier),
+  );
+}
+
+/** `hs.length = 0`, `hs.splice(...)`, `map.clear()`: the container no longer holds the old values. */
+function clearingPoints(variable: Scope.Variable): TSESTree.Node[] {
+  const points: TSESTree.Node[] = [];
+  for (const reference of variable.references) {
+    const identifier = reference.identifier;
+    const member = identifier.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier || member.computed) continue;
+    const name = member.property.type === AST_NODE_TYPES.Identifier ? member.property.name : null;
+    const grand = member.parent;
+    if (name === 'length' && grand?.type === AST_NODE_TYPES.AssignmentExpression && grand.left === member) points.push(identifier);
+    if (name && CLEARING_METHODS.has(name) && grand?.type === AST_NODE_TYPES.CallExpression && grand.callee === member) points.push(identifier);
+  }
+  return points;
+}
+
+/** Element reads of containers (arrays, maps, objects) holding memory that died after it was put in. */
+function findStaleElementReads(
+  model: OwnershipModel,
+  paths: CodePathIndex,
+  roots: Map<LifetimeEvent, Set<TSESTree.CallExpression>>,
+  reported: Set<TSESTree.Identifier>,
+): StaleUse[] {
+  const found: StaleUse[] = [];
+  for (const variable of model.valueVariables) {
+    const writes = model.writesOf(variable).filter((write) => write.mode === 'contained');
+    if (writes.length === 0) continue;
+    const handleOnly = writes.every((write) => write.value.kind === 'handle');
+    const reads = elementReadsOf(variable, handleOnly, model);
+    if (reads.length === 0) continue;
+    const avoiding = [...model.writeNodesOf(variable), ...clearingPoints(variable)];
+    for (const write of writes) {
+      for (const event of killingEvents(write.value, roots)) {
+        if (!paths.isReachableFrom(write.node, event.call, { avoiding })) continue;
+        for (const { read, expression } of reads) {
+          if (reported.has(read)) continue;
+          if (paths.isReachableFrom(event.call, read, { avoiding })) {
+            reported.add(read);
+            found.push({ read, expression, variable, value: write.value, cause: { kind: event.kind, node: event.call } });
+          }
+        }
+      }
+    }
+  }
+  return found;
 }
 
 /** `owner.method(...)` calls after the owner's `destroy()` on some path. */

@@ -819,8 +819,9 @@ class ModelBuilder implements OwnershipModel {
     if (loop.left.type === AST_NODE_TYPES.VariableDeclaration) {
       const declarator = loop.left.declarations[0];
       if (declarator) this.bind(declarator.id, values, 'direct', declarator);
-    } else {
-      this.bind(loop.left, values, 'direct', loop);
+    } else if (loop.left.type === AST_NODE_TYPES.Identifier) {
+      // `for (h of list)`: the write happens at the identifier each iteration.
+      this.bind(loop.left, values, 'direct', loop.left);
     }
   }
 
@@ -830,7 +831,8 @@ class ModelBuilder implements OwnershipModel {
     const root = unwrapExpression(receiver);
     if (root.type === AST_NODE_TYPES.Identifier) {
       const variable = this.variableOf(root);
-      if (variable && !this.ownerByVariable.has(variable)) this.addToVariable(variable, values, 'contained', expression);
+      // The receiver's identifier is the write point (always indexed by the code path index).
+      if (variable && !this.ownerByVariable.has(variable)) this.addToVariable(variable, values, 'contained', root);
     }
   }
 

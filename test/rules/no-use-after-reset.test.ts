@@ -60,6 +60,13 @@ runRuleTests('no-use-after-reset', rule, {
     // Instance fields: used before the reset; a field re-created in a method is not followed.
     IMPORT + `class Store { arena = createArena(64, 's'); run() { const h = this.arena.alloc(8); this.arena.bytes(h); this.arena.reset(); } }`,
     IMPORT + `class Store { arena = createArena(64, 's'); renew() { const h = this.arena.alloc(8); this.arena.destroy(); this.arena = createArena(64, 's2'); this.arena.bytes(h); } }`,
+    // Containers: elements used before the reset, or the container cleared and refilled after it.
+    IMPORT + `const a = createArena(64, 'a'); const hs = [a.alloc(1)]; a.bytes(hs[0]!); a.reset();`,
+    IMPORT + `const a = createArena(64, 'a'); const hs: number[] = []; hs.push(a.alloc(1)); a.reset(); hs.length = 0; hs.push(a.alloc(2)); a.bytes(hs[0]!);`,
+    IMPORT + `const a = createArena(64, 'a'); const hs = [a.alloc(1)]; a.reset(); console.log(hs[0], hs.length);`,
+    IMPORT + `const a = createArena(64, 'a'); let hs = [a.alloc(1)]; a.reset(); hs = [a.alloc(2)]; for (const h of hs) a.bytes(h);`,
+    // for-of over a plain variable (not a declaration).
+    IMPORT + `const a = createArena(64, 'a'); const list = [a.alloc(1)]; let h; for (h of list) a.bytes(h); a.reset();`,
     // Reset and use in different functions.
     IMPORT + `const a = createArena(64, 'a'); function reset() { a.reset(); } function read(h: number) { return h; } read(a.alloc(8));`,
   ],
@@ -210,6 +217,23 @@ runRuleTests('no-use-after-reset', rule, {
     {
       code: IMPORT + `class Store { #pool; constructor() { this.#pool = createPool(16, 4, 'p'); } take() { const pool = this.#pool; const h = pool.alloc()!; this.#pool.free(h); return pool.bytes(h); } }`,
       errors: [{ messageId: 'afterFree' }],
+    },
+    {
+      // Containers of handles and views.
+      code: IMPORT + `const a = createArena(64, 'a'); const hs = [a.alloc(1), a.alloc(2)]; a.reset(); a.bytes(hs[0]!);`,
+      errors: [{ messageId: 'afterReset', data: { name: 'hs[0]', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' } }],
+    },
+    {
+      code: IMPORT + `const a = createArena(64, 'a'); const hs: number[] = []; for (let i = 0; i < 3; i++) hs.push(a.alloc(i)); a.reset(); for (const h of hs) a.bytes(h);`,
+      errors: [{ messageId: 'afterReset', data: { name: 'hs', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' } }],
+    },
+    {
+      code: IMPORT + `const a = createArena(64, 'a'); const views = [a.bytes(a.alloc(1))]; a.reset(); views[0]![0] = 1;`,
+      errors: [{ messageId: 'afterReset', data: { name: 'views[0]', call: 'a.reset', line: 2, kind: 'view', owner: 'a' } }],
+    },
+    {
+      code: IMPORT + `const p = createPool(16, 4, 'p'); const byName = new Map<string, number>(); const h = p.alloc()!; byName.set('k', h); p.free(h); p.bytes(byName.get('k')!);`,
+      errors: [{ messageId: 'afterFree', data: { name: "byName.get('k')", call: 'p.free', line: 2, kind: 'handle', owner: 'p' } }],
     },
     {
       // A configured allocator.
