@@ -64,6 +64,9 @@ function defaultTagOfOptions(call: TSESTree.CallExpression, kind: OwnerKind): De
   return 'untagged';
 }
 
+/** How many `const b = a` hops the resolver follows (guards against cycles in broken code). */
+const MAX_ALIAS_DEPTH = 8;
+
 class OwnerResolver {
   constructor(
     private readonly api: AllocatorApi,
@@ -88,7 +91,7 @@ class OwnerResolver {
     return { kind, defaultTag: defaultTagOfOptions(call, kind) };
   }
 
-  private ownerOfIdentifier(identifier: TSESTree.Identifier): KnownOwner | null {
+  private ownerOfIdentifier(identifier: TSESTree.Identifier, depth = 0): KnownOwner | null {
     const variable = ASTUtils.findVariable(this.sourceCode.getScope(identifier), identifier);
     if (!variable || variable.defs.length !== 1) return null;
     const definition = variable.defs[0]!;
@@ -101,6 +104,10 @@ class OwnerResolver {
       if (init?.type === AST_NODE_TYPES.CallExpression) {
         const created = this.ownerOfCreation(init);
         if (created) return created;
+      }
+      // `const b = a`: the same owner (a const alias cannot be pointed elsewhere).
+      if (init?.type === AST_NODE_TYPES.Identifier && definition.parent.kind === 'const' && depth < MAX_ALIAS_DEPTH) {
+        return this.ownerOfIdentifier(init, depth + 1);
       }
       const annotated = this.api.ownerKindOfType(declarator.id.typeAnnotation);
       return annotated ? { kind: annotated, defaultTag: 'unknown' } : null;

@@ -96,6 +96,9 @@ function nameOfExpression(expression: TSESTree.Node): string | null {
 /** Methods that store their argument into the receiver, so the receiver's name describes it. */
 const STORING_METHODS: ReadonlySet<string> = new Set(['push', 'unshift', 'add', 'set']);
 
+/** Array methods whose result is made of their callback's return values. */
+const MAPPING_METHODS: ReadonlySet<string> = new Set(['map', 'flatMap']);
+
 /** The function's own name: declaration id, `const f = () => …`, method key. */
 function nameOfFunction(fn: TSESTree.FunctionLike): string | null {
   if (fn.id) return fn.id.name;
@@ -183,6 +186,16 @@ export function inferTagForValue(expression: TSESTree.Expression): BuiltInTag | 
     case AST_NODE_TYPES.ArrowFunctionExpression: {
       if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body !== node) return null;
       const fn = parent.type === AST_NODE_TYPES.ArrowFunctionExpression ? parent : enclosingFunction(parent);
+      // `const edges = xs.map((x) => arena.alloc(x))`: the callback's results become the call's.
+      const mapping = fn?.parent;
+      if (
+        mapping?.type === AST_NODE_TYPES.CallExpression &&
+        mapping.arguments[0] === fn &&
+        mapping.callee.type === AST_NODE_TYPES.MemberExpression &&
+        MAPPING_METHODS.has(staticPropertyName(mapping.callee) ?? '')
+      ) {
+        return inferTagForValue(mapping);
+      }
       const name = fn ? nameOfFunction(fn) : null;
       return (name === null ? null : tagOfName(name)) ?? tagOfType(fn?.returnType);
     }

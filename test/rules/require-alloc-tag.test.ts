@@ -35,6 +35,8 @@ runRuleTests('require-alloc-tag', rule, {
     // Unknown receivers are not judged.
     RT + 'declare const thing: { alloc(n: number): number }; thing.alloc(8);',
     RT + "const a = createArena(64, 'a'); const b = a; b.alloc(8, MemTag.Edge);",
+    // A `let` alias may be pointed elsewhere: not judged.
+    RT + "const a = createArena(64, 'a'); let b = a; b.alloc(8);",
     // Reassigned variable: could hold another owner.
     RT + "let a = createArena(64, 'a'); a = createArena(64, 'b', { tag: MemTag.Edge }); a.alloc(8);",
     // Spread arguments / missing size: not checkable.
@@ -208,6 +210,12 @@ runRuleTests('require-alloc-tag', rule, {
       code: RT + "class G { #arena = createArena(64, 'g'); add() { return [1].map(() => { const edge = this.#arena.alloc(8); return edge; }); } }",
       errors: [{ messageId: 'untaggedAlloc', data: { method: 'alloc', owner: 'this.#arena', tag: 'MemTag.Edge' } }],
       output: RT + "class G { #arena = createArena(64, 'g'); add() { return [1].map(() => { const edge = this.#arena.alloc(8, MemTag.Edge); return edge; }); } }",
+    },
+    {
+      // A const alias is the same arena; closures that run inline are checked like any code.
+      code: RT + "const a = createArena(64, 'a'); const b = a; const edges = [1, 2].map((n) => b.alloc(n));",
+      errors: [{ messageId: 'untaggedAlloc', data: { method: 'alloc', owner: 'b', tag: 'MemTag.Edge' } }],
+      output: RT + "const a = createArena(64, 'a'); const b = a; const edges = [1, 2].map((n) => b.alloc(n, MemTag.Edge));",
     },
     {
       // Created inline.
