@@ -201,7 +201,8 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
 }
 
 const ELEMENT_READ_METHODS: ReadonlySet<string> = new Set(['at', 'pop', 'shift', 'find', 'findLast', 'get']);
-const CLEARING_METHODS: ReadonlySet<string> = new Set(['clear', 'splice']);
+/** Methods that clear or refill a container: after them it may hold fresh values only. */
+const REFILLING_METHODS: ReadonlySet<string> = new Set(['clear', 'splice', 'push', 'unshift', 'set', 'add', 'fill']);
 
 interface ElementRead {
   readonly read: TSESTree.Identifier;
@@ -250,22 +251,30 @@ function loopVariableDereferenced(loop: TSESTree.ForOfStatement, model: Ownershi
   );
 }
 
-/** `hs.length = 0`, `hs.splice(...)`, `map.clear()`: the container no longer holds the old values. */
-function clearingPoints(variable: Scope.Variable): TSESTree.Node[] {
+/**
+ * Points after which a container may hold only fresh values: `hs.length = 0`, `hs[i] = x`,
+ * `hs.push(x)`, `map.set(k, x)`, `map.clear()`... Elements are not told apart, so any refill ends
+ * the old contents as far as this analysis knows (a precision-first choice: it may miss a stale
+ * element that survived a partial refill, it never reports one that was replaced).
+ */
+function refillPoints(variable: Scope.Variable): TSESTree.Node[] {
   const points: TSESTree.Node[] = [];
   for (const reference of variable.references) {
     const identifier = reference.identifier;
     const member = identifier.parent;
-    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier || member.computed) continue;
-    const name = member.property.type === AST_NODE_TYPES.Identifier ? member.property.name : null;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier) continue;
     const grand = member.parent;
-    if (name === 'length' && grand?.type === AST_NODE_TYPES.AssignmentExpression && grand.left === member) points.push(identifier);
-    if (name && CLEARING_METHODS.has(name) && grand?.type === AST_NODE_TYPES.CallExpression && grand.callee === member) points.push(identifier);
+    if (grand?.type === AST_NODE_TYPES.AssignmentExpression && grand.left === member) {
+      points.push(identifier);
+      continue;
+    }
+    const name = !member.computed && member.property.type === AST_NODE_TYPES.Identifier ? member.property.name : null;
+    if (name && REFILLING_METHODS.has(name) && grand?.type === AST_NODE_TYPES.CallExpression && grand.callee === member) points.push(identifier);
   }
   return points;
 }
 
-/** Element reads of containers (arrays, maps, objects) holding memory that died after it was put in. */
+/** Element reads of containers (arrays, maps, objects) whose owner was reset/destroyed after they were filled. */
 function findStaleElementReads(
   model: OwnershipModel,
   paths: CodePathIndex,
@@ -279,9 +288,10 @@ function findStaleElementReads(
     const handleOnly = writes.every((write) => write.value.kind === 'handle');
     const reads = elementReadsOf(variable, handleOnly, model);
     if (reads.length === 0) continue;
-    const avoiding = [...model.writeNodesOf(variable), ...clearingPoints(variable)];
+    const avoiding = [...model.writeNodesOf(variable), ...refillPoints(variable)];
     for (const write of writes) {
-      for (const event of killingEvents(write.value, roots)) {
+      // A free releases one element; which one is not known here, so only whole-owner events count.
+      for (const event of killingEvents(write.value, roots).filter((candidate) => candidate.kind !== 'free')) {
         if (!paths.isReachableFrom(write.node, event.call, { avoiding })) continue;
         for (const { read, expression } of reads) {
           if (reported.has(read)) continue;

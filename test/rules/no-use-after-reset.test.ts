@@ -65,6 +65,9 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `const a = createArena(64, 'a'); const hs: number[] = []; hs.push(a.alloc(1)); a.reset(); hs.length = 0; hs.push(a.alloc(2)); a.bytes(hs[0]!);`,
     IMPORT + `const a = createArena(64, 'a'); const hs = [a.alloc(1)]; a.reset(); console.log(hs[0], hs.length);`,
     IMPORT + `const a = createArena(64, 'a'); let hs = [a.alloc(1)]; a.reset(); hs = [a.alloc(2)]; for (const h of hs) a.bytes(h);`,
+    // Freeing elements one by one in a loop, refilling slots: elements are not told apart.
+    IMPORT + `const p = createPool(16, 4, 'p'); const slots: number[] = []; for (let r = 0; r < 9; r++) { for (let i = 0; i < 4; i++) slots[i] = p.alloc()!; use(p.bytes(slots[3]!)); for (let i = 0; i < 4; i++) p.free(slots[i]!); }`,
+    IMPORT + `const a = createArena(64, 'a'); const slots: number[] = []; for (let r = 0; r < 9; r++) { slots[0] = a.alloc(1); use(a.bytes(slots[0]!)); a.reset(); }`,
     // for-of over a plain variable (not a declaration).
     IMPORT + `const a = createArena(64, 'a'); const list = [a.alloc(1)]; let h; for (h of list) a.bytes(h); a.reset();`,
     // Reset and use in different functions.
@@ -232,8 +235,11 @@ runRuleTests('no-use-after-reset', rule, {
       errors: [{ messageId: 'afterReset', data: { name: 'views[0]', call: 'a.reset', line: 2, kind: 'view', owner: 'a' } }],
     },
     {
-      code: IMPORT + `const p = createPool(16, 4, 'p'); const byName = new Map<string, number>(); const h = p.alloc()!; byName.set('k', h); p.free(h); p.bytes(byName.get('k')!);`,
-      errors: [{ messageId: 'afterFree', data: { name: "byName.get('k')", call: 'p.free', line: 2, kind: 'handle', owner: 'p' } }],
+      code: IMPORT + `const p = createPool(16, 4, 'p'); const byName = new Map<string, number>(); byName.set('k', p.alloc()!); p.destroy(); p.bytes(byName.get('k')!);`,
+      errors: [
+        { messageId: 'ownerAfterDestroy' },
+        { messageId: 'afterDestroy', data: { name: "byName.get('k')", call: 'p.destroy', line: 2, kind: 'handle', owner: 'p' } },
+      ],
     },
     {
       // A configured allocator.
