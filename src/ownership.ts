@@ -21,6 +21,7 @@ import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescr
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import { getAllocatorApi, staticPropertyName, type AllocatorApi, type OwnerKind } from './allocators.js';
 import { CodePathIndex, mergeListeners } from './code-paths.js';
+import { typeOwnerLookup, type TypeOwnerLookup } from './typed-owners.js';
 
 /**
  * How an owner's lifetime is bounded:
@@ -276,10 +277,12 @@ class ModelBuilder implements OwnershipModel {
     readonly api: AllocatorApi,
     private readonly sourceCode: Readonly<TSESLint.SourceCode>,
     private readonly calls: readonly TSESTree.CallExpression[],
+    typeOwner: TypeOwnerLookup | null = null,
   ) {
     this.collectOwners();
     this.collectFieldOwners();
     this.collectAnnotatedOwners();
+    if (typeOwner) this.collectTypedOwners(typeOwner);
     this.resolveOwnerAliases();
     for (const owner of this.owners) {
       this.collectOwnerCalls(owner);
@@ -437,6 +440,34 @@ class ModelBuilder implements OwnershipModel {
         if (!kind) continue;
         this.addOwner({ kind, scoping: 'borrowed', node: name, name: name.name, creation: null, scopedCall: null }, variable);
       }
+    }
+  }
+
+  /**
+   * With type information: `const` variables (initialized from a name, member, call, `await`...)
+   * and parameters whose type is the runtime's Arena/Pool/ObjectPool. They belong to someone else,
+   * like annotated parameters.
+   */
+  private collectTypedOwners(typeOwner: TypeOwnerLookup): void {
+    const candidates: Array<{ variable: Scope.Variable; name: TSESTree.Identifier }> = [];
+    for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
+      for (const variable of scope.variables) {
+        if (this.ownerByVariable.has(variable) || variable.defs.length !== 1) continue;
+        const definition = variable.defs[0]!;
+        if (definition.name.type !== AST_NODE_TYPES.Identifier) continue;
+        if (definition.type === 'Parameter') {
+          candidates.push({ variable, name: definition.name });
+          continue;
+        }
+        if (definition.type !== 'Variable' || definition.parent.kind !== 'const' || definition.node.id !== definition.name) continue;
+        const init = definition.node.init ? unwrapExpression(definition.node.init) : null;
+        if (init && TYPED_OWNER_INITS.has(init.type)) candidates.push({ variable, name: definition.name });
+      }
+    }
+    for (const { variable, name } of candidates) {
+      const kind = typeOwner(name);
+      if (!kind) continue;
+      this.addOwner({ kind, scoping: 'borrowed', node: name, name: name.name, creation: null, scopedCall: null }, variable);
     }
   }
 
@@ -1008,6 +1039,16 @@ class ModelBuilder implements OwnershipModel {
 
 const EMPTY: ReadonlySet<OwnedValue> = new Set();
 
+/** Initializers whose value may be an owner someone else created (worth asking the checker). */
+const TYPED_OWNER_INITS: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.Identifier,
+  AST_NODE_TYPES.MemberExpression,
+  AST_NODE_TYPES.CallExpression,
+  AST_NODE_TYPES.AwaitExpression,
+  AST_NODE_TYPES.ConditionalExpression,
+  AST_NODE_TYPES.LogicalExpression,
+]);
+
 function union<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): ReadonlySet<T> {
   if (a.size === 0) return b;
   if (b.size === 0) return a;
@@ -1175,7 +1216,7 @@ export function useOwnership(
     recording = mergeListeners(
       {
         Program() {
-          const model = new ModelBuilder(api, sourceCode, api.apiCalls());
+          const model = new ModelBuilder(api, sourceCode, api.apiCalls(), typeOwnerLookup(context));
           created.model = model;
           created.paths.restrictTo(model.queriedNodes());
         },
@@ -1186,7 +1227,7 @@ export function useOwnership(
   const analysis = shared;
   return mergeListeners(recording, {
     'Program:exit'() {
-      analysis.model ??= new ModelBuilder(api, sourceCode, api.apiCalls());
+      analysis.model ??= new ModelBuilder(api, sourceCode, api.apiCalls(), typeOwnerLookup(context));
       onModel(analysis.model, analysis.paths);
     },
   });

@@ -1,0 +1,2 @@
+// Placeholder: the type-aware tests lint their own code under this file name.
+export {};
