@@ -58,7 +58,8 @@ export function findScopedDestroys(model: OwnershipModel, paths: CodePathIndex):
   for (const owner of model.owners) {
     if (owner.scoping !== 'using' && owner.scoping !== 'withArena') continue;
     for (const destroy of owner.events) {
-      if (destroy.kind !== 'destroy') continue;
+      // A helper that destroys its parameter may do more than that: not this check's business.
+      if (destroy.kind !== 'destroy' || destroy.via) continue;
       const call = destroy.call;
       const parent = call.parent;
       const statement =

@@ -44,6 +44,11 @@ export interface LifetimeEvent {
   readonly call: TSESTree.CallExpression;
   /** For `free`: the freed expression (first argument). */
   readonly argument: TSESTree.Expression | null;
+  /**
+   * Set when the event happens inside a function of this file that `call` invokes (a helper that
+   * resets/destroys/frees its owner parameter): the helper. Null for a direct method call.
+   */
+  readonly via: FunctionNode | null;
 }
 
 export interface Owner {
@@ -250,6 +255,15 @@ interface MutableOwner extends Owner {
   lifetimeScope: TSESTree.Node | null;
 }
 
+interface HelperSummary {
+  /** Parameter index -> the borrowed owner it is inside the helper. */
+  readonly parameterOwners: Map<number, MutableOwner>;
+  /** What a call does to its arguments: reset/destroy owner argument i, or free argument j through it. */
+  readonly effects: Array<{ readonly kind: LifetimeEventKind; readonly ownerIndex: number; readonly handleIndex: number }>;
+  /** `index:kind` of owner parameters whose handles/views the helper returns. */
+  readonly returns: Set<string>;
+}
+
 interface VariableState {
   readonly direct: Set<OwnedValue>;
   readonly contained: Set<OwnedValue>;
@@ -291,7 +305,11 @@ class ModelBuilder implements OwnershipModel {
     }
     this.collectTaggedCalls();
     for (const owner of this.owners) owner.lifetimeScope = this.computeLifetimeScope(owner);
+    const helpers = this.summarizeHelpers();
+    this.applyHelperEvents(helpers);
     this.seedValues();
+    this.propagate();
+    this.applyHelperReturns(helpers);
     this.propagate();
   }
 
@@ -529,9 +547,120 @@ class ModelBuilder implements OwnershipModel {
         owner,
         call,
         argument: kind === 'free' && argument && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : null,
+        via: null,
       };
       owner.events.push(event);
       if (kind === 'free') this.frees.push(event);
+    }
+  }
+
+  // --- helpers: functions of this file that act on an owner parameter ------------------------
+
+  /**
+   * For each function with owner parameters (annotated or typed, so `borrowed` owners): which of
+   * them it resets/destroys, which handle parameter it frees through which owner parameter.
+   * Only events in the function's own body count (not in closures it creates).
+   */
+  private summarizeHelpers(): Map<FunctionNode, HelperSummary> {
+    const summaries = new Map<FunctionNode, HelperSummary>();
+    for (const owner of this.owners) {
+      if (owner.scoping !== 'borrowed' || owner.node.type !== AST_NODE_TYPES.Identifier) continue;
+      const fn = owner.node.parent;
+      if (!isFunctionNode(fn)) continue;
+      const index = fn.params.indexOf(owner.node as TSESTree.Parameter);
+      if (index < 0) continue;
+      let summary = summaries.get(fn);
+      if (!summary) summaries.set(fn, (summary = { parameterOwners: new Map(), effects: [], returns: new Set() }));
+      summary.parameterOwners.set(index, owner);
+      for (const event of owner.events) {
+        if (enclosingFunction(event.call) !== fn || event.via) continue;
+        if (event.kind !== 'free') {
+          summary.effects.push({ kind: event.kind, ownerIndex: index, handleIndex: -1 });
+          continue;
+        }
+        const argument = event.argument ? unwrapExpression(event.argument) : null;
+        const handleIndex = argument?.type === AST_NODE_TYPES.Identifier ? fn.params.findIndex((param) => param.type === AST_NODE_TYPES.Identifier && param.name === argument.name) : -1;
+        if (handleIndex >= 0 && this.variableOf(argument as TSESTree.Identifier)?.defs[0]?.type === 'Parameter') {
+          summary.effects.push({ kind: 'free', ownerIndex: index, handleIndex });
+        }
+      }
+    }
+    return summaries;
+  }
+
+  /** Calls of `fn` by its name (a function declaration or a `const` function), in this file. */
+  private callsOf(fn: FunctionNode): TSESTree.CallExpression[] {
+    let nameNode: TSESTree.Node | null = null;
+    if (fn.type === AST_NODE_TYPES.FunctionDeclaration) nameNode = fn;
+    else if (fn.parent?.type === AST_NODE_TYPES.VariableDeclarator && fn.parent.init === fn && fn.parent.parent.kind === 'const') nameNode = fn.parent;
+    if (!nameNode) return [];
+    const calls: TSESTree.CallExpression[] = [];
+    for (const variable of this.sourceCode.getDeclaredVariables(nameNode)) {
+      if (variable.defs.length !== 1) continue;
+      for (const reference of variable.references) {
+        const call = reference.identifier.parent;
+        if (call?.type === AST_NODE_TYPES.CallExpression && call.callee === reference.identifier) calls.push(call);
+      }
+    }
+    return calls;
+  }
+
+  private argumentOwner(call: TSESTree.CallExpression, index: number): MutableOwner | null {
+    const argument = call.arguments[index];
+    if (!argument || argument.type === AST_NODE_TYPES.SpreadElement || call.arguments.slice(0, index).some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return null;
+    const node = unwrapExpression(argument);
+    if (node.type !== AST_NODE_TYPES.Identifier) return null;
+    const variable = this.variableOf(node);
+    return variable ? (this.ownerByVariable.get(variable) ?? null) : null;
+  }
+
+  /** A call of a helper that resets/destroys/frees through its owner parameter is that event. */
+  private applyHelperEvents(helpers: Map<FunctionNode, HelperSummary>): void {
+    for (const [fn, summary] of helpers) {
+      if (summary.effects.length === 0) continue;
+      for (const call of this.callsOf(fn)) {
+        for (const effect of summary.effects) {
+          const owner = this.argumentOwner(call, effect.ownerIndex);
+          if (!owner || owner.events.some((event) => event.call === call && event.kind === effect.kind)) continue;
+          const argument = effect.handleIndex >= 0 ? call.arguments[effect.handleIndex] : undefined;
+          if (effect.kind === 'free' && (!argument || argument.type === AST_NODE_TYPES.SpreadElement)) continue;
+          const event: LifetimeEvent = {
+            kind: effect.kind,
+            owner,
+            call,
+            argument: argument && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : null,
+            via: fn,
+          };
+          owner.events.push(event);
+          if (effect.kind === 'free') this.frees.push(event);
+        }
+      }
+    }
+    for (const owner of this.owners) owner.events.sort((a, b) => a.call.range[0] - b.call.range[0]);
+    this.frees.sort((a, b) => a.call.range[0] - b.call.range[0]);
+  }
+
+  /** A call of a helper that returns handles/views of its owner parameter yields such a value. */
+  private applyHelperReturns(helpers: Map<FunctionNode, HelperSummary>): void {
+    for (const sink of this.sinks) {
+      if (sink.kind !== 'return' || sink.mode !== 'direct' || !sink.fn) continue;
+      const summary = helpers.get(sink.fn);
+      if (!summary) continue;
+      for (const [index, owner] of summary.parameterOwners) {
+        const kinds = [...sink.values].filter((value) => value.owner === owner).map((value) => value.kind);
+        if (kinds.length > 0) summary.returns.add(`${index}:${kinds.every((kind) => kind === 'view') ? 'view' : 'handle'}`);
+      }
+    }
+    for (const [fn, summary] of helpers) {
+      if (summary.returns.size === 0) continue;
+      for (const call of this.callsOf(fn)) {
+        for (const entry of summary.returns) {
+          const [index, kind] = entry.split(':') as [string, OwnedValueKind];
+          const owner = this.argumentOwner(call, Number(index));
+          if (!owner || this.valueByOrigin.has(call)) continue;
+          this.flow(call, new Set([this.newValue(owner, kind, call, new Set([call]))]), 'direct');
+        }
+      }
     }
   }
 
@@ -553,6 +682,7 @@ class ModelBuilder implements OwnershipModel {
         owner,
         call,
         argument: argument && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : null,
+        via: null,
       };
       owner.events.push(event);
       this.frees.push(event);

@@ -51,6 +51,8 @@ runRuleTests('no-mixed-ownership', rule, {
     // Instance fields freeing their own handles; a nested function's \`this\` is another object.
     RT + `class Graph { nodes = createPool(16, 4, 'n'); add() { const h = this.nodes.alloc()!; this.nodes.free(h); } }`,
     RT + `class Graph { nodes = createPool(16, 4, 'n'); edges = createPool(16, 4, 'e'); m() { const h = this.nodes.alloc()!; const cb = function (this: { edges: { free(x: unknown): void } }) { this.edges.free(h); }; cb; } }`,
+    // A helper destroying a using arena is not a removable manual destroy.
+    RT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function teardown(arena: Arena) { log(arena.name); arena.destroy(); } function f() { using a = createArena(64, 'a'); teardown(a); }`,
     // Frees in different functions are not one path.
     RT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; function a() { p.free(h); } function b() { p.free(h); }`,
   ],
@@ -197,6 +199,15 @@ runRuleTests('no-mixed-ownership', rule, {
     {
       code: RT + `class Graph { nodes; constructor() { this.nodes = createPool(16, 4, 'n'); } drop() { const h = this.nodes.alloc()!; this.nodes.free(h); this.nodes.free(h); } }`,
       errors: [{ messageId: 'doubleFree' }],
+    },
+    {
+      // Through a helper of this file that frees its parameter.
+      code: RT + `const release = (pool: Pool, h: Handle) => pool.free(h);
+const p = createPool(16, 4, 'p'); const q = createPool(16, 4, 'q'); const h = p.alloc()!; release(p, h); release(p, h); release(q, p.alloc()!);`,
+      errors: [
+        { messageId: 'doubleFree', data: { arg: 'h', call: 'release', first: 'release', line: 3 } },
+        { messageId: 'foreignFree', data: { arg: 'p.alloc()!', kind: 'pool', owner: 'p', call: 'release' } },
+      ],
     },
     {
       // The statement shares its line with others.

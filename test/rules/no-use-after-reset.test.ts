@@ -70,6 +70,10 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `const a = createArena(64, 'a'); const slots: number[] = []; for (let r = 0; r < 9; r++) { slots[0] = a.alloc(1); use(a.bytes(slots[0]!)); a.reset(); }`,
     // for-of over a plain variable (not a declaration).
     IMPORT + `const a = createArena(64, 'a'); const list = [a.alloc(1)]; let h; for (h of list) a.bytes(h); a.reset();`,
+    // Helpers: unannotated parameters are not followed; a helper that only reads is not an event.
+    IMPORT + `function clear(x) { x.reset(); } const a = createArena(64, 'a'); const h = a.alloc(8); clear(a); a.bytes(h);`,
+    IMPORT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function size(arena: Arena) { return arena.used; } const a = createArena(64, 'a'); const h = a.alloc(8); size(a); a.bytes(h);`,
+    IMPORT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function later(arena: Arena) { return () => arena.reset(); } const a = createArena(64, 'a'); const h = a.alloc(8); later(a); a.bytes(h);`,
     // Reset and use in different functions.
     IMPORT + `const a = createArena(64, 'a'); function reset() { a.reset(); } function read(h: number) { return h; } read(a.alloc(8));`,
   ],
@@ -240,6 +244,25 @@ runRuleTests('no-use-after-reset', rule, {
         { messageId: 'ownerAfterDestroy' },
         { messageId: 'afterDestroy', data: { name: "byName.get('k')", call: 'p.destroy', line: 2, kind: 'handle', owner: 'p' } },
       ],
+    },
+    {
+      // Helpers of this file that reset / free through an owner parameter.
+      code: IMPORT + `import type { Arena, Pool, Handle } from 'eslint-plugin-arena/runtime';
+function nextFrame(arena: Arena) { arena.reset(); }
+const release = (pool: Pool, h: Handle) => { pool.free(h); };
+const a = createArena(64, 'a'); const h = a.alloc(8); nextFrame(a); a.bytes(h);
+const p = createPool(16, 4, 'p'); const s = p.alloc()!; release(p, s); p.bytes(s);`,
+      errors: [
+        { messageId: 'afterReset', data: { name: 'h', call: 'nextFrame', line: 5, kind: 'handle', owner: 'a' } },
+        { messageId: 'afterFree', data: { name: 's', call: 'release', line: 6, kind: 'handle', owner: 'p' } },
+      ],
+    },
+    {
+      // A helper returning a handle of its arena parameter: the call's result is that arena's memory.
+      code: IMPORT + `import type { Arena } from 'eslint-plugin-arena/runtime';
+function makeEdge(arena: Arena) { const edge = arena.alloc(16); arena.bytes(edge).fill(0); return edge; }
+const a = createArena(64, 'a'); const e = makeEdge(a); a.reset(); a.bytes(e);`,
+      errors: [{ messageId: 'afterReset', data: { name: 'e', call: 'a.reset', line: 4, kind: 'handle', owner: 'a' } }],
     },
     {
       // A configured allocator.
