@@ -209,6 +209,20 @@ describe('arena version lifetimes', () => {
     });
   });
 
+  it('out-of-range nodes, edges and adjacency positions throw instead of reading neighbours', () => {
+    using graph = loadGraph(generateEdgeBatch({ edges: 40, seed: 3 }));
+    const node = graph.sourceOf(0);
+    const degree = graph.outDegree(node);
+    expect(graph.outEdgeAt(node, degree - 1)).toBeGreaterThanOrEqual(0);
+    expect(() => graph.outEdgeAt(node, degree)).toThrow(`node ${node} has no outgoing edge ${degree} (it has ${degree})`);
+    expect(() => graph.outEdgeAt(node, -1)).toThrow(RangeError);
+    expect(() => graph.inEdgeAt(node, graph.inDegree(node))).toThrow(RangeError);
+    expect(() => graph.outDegree(graph.nodeCount)).toThrow(`no node ${graph.nodeCount} (the graph has ${graph.nodeCount})`);
+    expect(() => graph.confidenceOf(40)).toThrow('no edge 40 (the graph has 40)');
+    expect(() => graph.sourceOf(1.5)).toThrow(RangeError);
+    expect(() => graph.bfs(-1)).toThrow(RangeError);
+  });
+
   it('a disposed graph throws ERR_ARENA_DESTROYED, naming its arena', () => {
     const graph = loadGraph(generateEdgeBatch({ edges: 10, seed: 1 }));
     graph[Symbol.dispose]();

@@ -1,5 +1,5 @@
-// The edge graph on the arena runtime. Everything the graph keeps lives in one arena it owns, as
-// typed columns (struct of arrays) tagged by purpose:
+// The edge graph on the arena runtime. Everything the graph keeps lives in arenas it owns, as typed
+// columns (struct of arrays) tagged by purpose:
 //   MemTag.Edge  edge columns (source node, target node, relation, confidence, timestamp) and the
 //                compressed adjacency (per node: a range of edge indices, outgoing and incoming)
 //   MemTag.Node  interned paths (their UTF-8 bytes, stored once) and the path lookup table
@@ -188,10 +188,13 @@ export class ArenaEdgeGraph implements Disposable {
     return outStart[node + 1]! - outStart[node]!;
   }
 
-  /** The `i`-th edge leaving `node`, in insertion order. */
+  /** The `i`-th edge leaving `node`, in insertion order (`0 <= i < outDegree(node)`). */
   outEdgeAt(node: number, i: number): number {
     const { outStart, outEdges } = this.live();
-    return outEdges[outStart[node]! + i]!;
+    this.checkNode(node);
+    const at = outStart[node]! + i;
+    if (!((i >>> 0) === i && at < outStart[node + 1]!)) throw new RangeError(`edge-graph: node ${node} has no outgoing edge ${i} (it has ${this.outDegree(node)})`);
+    return outEdges[at]!;
   }
 
   inDegree(node: number): number {
@@ -200,30 +203,48 @@ export class ArenaEdgeGraph implements Disposable {
     return inStart[node + 1]! - inStart[node]!;
   }
 
-  /** The `i`-th edge arriving at `node`, in insertion order. */
+  /** The `i`-th edge arriving at `node`, in insertion order (`0 <= i < inDegree(node)`). */
   inEdgeAt(node: number, i: number): number {
     const { inStart, inEdges } = this.live();
-    return inEdges[inStart[node]! + i]!;
+    this.checkNode(node);
+    const at = inStart[node]! + i;
+    if (!((i >>> 0) === i && at < inStart[node + 1]!)) throw new RangeError(`edge-graph: node ${node} has no incoming edge ${i} (it has ${this.inDegree(node)})`);
+    return inEdges[at]!;
   }
 
+  // Edges are numbered 0 .. edgeCount - 1 in batch order.
   sourceOf(edge: number): number {
-    return this.live().edgeSource[edge]!;
+    const { edgeSource } = this.live();
+    this.checkEdge(edge);
+    return edgeSource[edge]!;
   }
 
   targetOf(edge: number): number {
-    return this.live().edgeTarget[edge]!;
+    const { edgeTarget } = this.live();
+    this.checkEdge(edge);
+    return edgeTarget[edge]!;
   }
 
   relationOf(edge: number): Relation {
-    return RELATIONS[this.live().edgeRelation[edge]!]!;
+    const { edgeRelation } = this.live();
+    this.checkEdge(edge);
+    return RELATIONS[edgeRelation[edge]!]!;
   }
 
   confidenceOf(edge: number): number {
-    return this.live().edgeConfidence[edge]!;
+    const { edgeConfidence } = this.live();
+    this.checkEdge(edge);
+    return edgeConfidence[edge]!;
   }
 
   timestampOf(edge: number): number {
-    return this.live().edgeTimestamp[edge]!;
+    const { edgeTimestamp } = this.live();
+    this.checkEdge(edge);
+    return edgeTimestamp[edge]!;
+  }
+
+  private checkEdge(edge: number): void {
+    if (!((edge >>> 0) === edge && edge < this.edgeCount)) throw new RangeError(`edge-graph: no edge ${edge} (the graph has ${this.edgeCount})`);
   }
 
   private checkNode(node: number): void {
