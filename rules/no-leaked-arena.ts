@@ -56,7 +56,7 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ transferFunctions: [] }],
     messages: {
       notDestroyedOnEveryPath:
-        "{{kind}} '{{name}}' is not destroyed on every path out of its function (an early return or throw skips the destroy()); destroy it in a `finally` block, declare it with `using`, or use withArena().",
+        "{{kind}} '{{name}}' is not destroyed on every path out of its function (some path to a return, a throw or the end skips the destroy()); destroy it in a `finally` block, declare it with `using`, or use withArena().",
       neverDestroyed:
         "{{kind}} '{{name}}' is never destroyed and never handed on, so its memory stays reserved; declare it with `using`, call destroy() in a `finally` block, or use withArena().",
       dropped:
