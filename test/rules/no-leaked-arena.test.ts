@@ -39,6 +39,9 @@ runRuleTests('no-leaked-arena', rule, {
     },
     RT + "class Base { constructor(readonly arena: unknown) {} } class D extends Base { constructor() { const a = createArena(64, 'd'); super(a); } }",
     RT + "export function f() { return new Promise((resolve) => { const a = createArena(64, 'p'); resolve(a); }); }",
+    // Destroyed in both branches of a conditional, and in nested try/finally blocks.
+    RT + "export function f(x: boolean) { const a = createArena(64, 'a'); if (x) { a.destroy(); } else { a.destroy(); } }",
+    RT + "export function f(x: boolean) { const a = createArena(64, 'a'); try { try { if (x) return 1; } finally { a.alloc(1); } } finally { a.destroy(); } return 0; }",
     // Inline create-and-destroy.
     RT + "export function f() { createArena(64, 'a').destroy(); }",
     // Aliases the analysis does not follow: silent (precision first).
@@ -190,6 +193,18 @@ runRuleTests('no-leaked-arena', rule, {
       // `const` aliases are the same owner: destroying the alias on one path is not enough.
       code: RT + "function f(x: boolean) { const a = createArena(64, 'a'); const b = a; if (x) return; b.destroy(); }",
       errors: [{ messageId: 'notDestroyedOnEveryPath', suggestions: [{ messageId: 'useUsing', output: RT + "function f(x: boolean) { using a = createArena(64, 'a'); const b = a; if (x) return; b.destroy(); }" }] }],
+      output: null,
+    },
+    {
+      // A labelled break jumps over the destroy.
+      code: RT + "function f(x: boolean) { outer: { const a = createArena(64, 'a'); if (x) break outer; a.destroy(); } }",
+      errors: [{ messageId: 'notDestroyedOnEveryPath', suggestions: [{ messageId: 'useUsing', output: RT + "function f(x: boolean) { outer: { using a = createArena(64, 'a'); if (x) break outer; a.destroy(); } }" }] }],
+      output: null,
+    },
+    {
+      // Returned on one side of a conditional only: the other side leaks it.
+      code: RT + "function f(x: boolean) { const a = createArena(64, 'a'); return x ? a : null; }",
+      errors: [{ messageId: 'notDestroyedOnEveryPath' }],
       output: null,
     },
     {
