@@ -99,15 +99,17 @@ export default createRule<Options, MessageIds>({
         declaration.parent.type !== AST_NODE_TYPES.BlockStatement ||
         !owner.creation ||
         !isRuntimeCallee(owner.creation.callee, api, sourceCode) ||
-        !nothingOutlivesBlock(owner.variables, declaration.parent, home, sourceCode)
+        !nothingOutlivesBlock(owner.variables, declaration.parent, home, sourceCode, { ownerArgumentsAreBorrows: true })
       ) {
         return {};
       }
+      // Passed to a function that might keep it: a person has to check that function.
+      const ownerPassedOn = !nothingOutlivesBlock(owner.variables, declaration.parent, home, sourceCode);
       const keyword = sourceCode.getFirstToken(declaration)!;
       const fix = (fixer: TSESLint.RuleFixer): TSESLint.RuleFix => fixer.replaceText(keyword, 'using');
       // Autofix only when nothing else destroys it: the rewrite then changes no result, it only
       // releases the memory when the block ends. JavaScript runtimes may not parse `using` yet.
-      if (!hasDestroy && isTypeScript) return { fix };
+      if (!hasDestroy && isTypeScript && !ownerPassedOn) return { fix };
       return { suggest: [{ messageId: 'useUsing' as const, data: { name: owner.name }, fix }] };
     }
 

@@ -228,13 +228,17 @@ function isWithin(node: TSESTree.Node, container: TSESTree.Node): boolean {
  * value computed from it is returned, yielded, thrown, stored outside, assigned to a variable
  * declared outside the block, or captured by a closure that may run later. Conservative: the result
  * of any call that received such a value counts as such a value too (it might be the same view).
+ * The owner itself passed to a function counts as outliving the block (the callee may keep it)
+ * unless `ownerArgumentsAreBorrows`.
  */
 export function nothingOutlivesBlock(
   ownerVariables: readonly Scope.Variable[],
   block: TSESTree.Node,
   home: FunctionNode,
   sourceCode: Readonly<TSESLint.SourceCode>,
+  options: { readonly ownerArgumentsAreBorrows?: boolean } = {},
 ): boolean {
+  const ownerArgumentsAreBorrows = options.ownerArgumentsAreBorrows ?? false;
   const owners = new Set(ownerVariables);
   const tainted = new Set<Scope.Variable>(ownerVariables);
   const queue = [...ownerVariables];
@@ -270,14 +274,22 @@ export function nothingOutlivesBlock(
           ownerValue = false;
           continue;
         }
-        case AST_NODE_TYPES.CallExpression:
-        case AST_NODE_TYPES.NewExpression:
-        case AST_NODE_TYPES.TaggedTemplateExpression:
         case AST_NODE_TYPES.TSAsExpression:
         case AST_NODE_TYPES.TSNonNullExpression:
         case AST_NODE_TYPES.TSSatisfiesExpression:
         case AST_NODE_TYPES.TSTypeAssertion:
         case AST_NODE_TYPES.ChainExpression:
+          node = parent;
+          continue;
+        case AST_NODE_TYPES.CallExpression:
+        case AST_NODE_TYPES.NewExpression:
+          // The owner itself given to a function may be kept by it (a borrow for the leak check,
+          // but too uncertain for an automatic rewrite). Handles and views passed on are borrows.
+          if (ownerValue && parent.callee !== node && !ownerArgumentsAreBorrows) return false;
+          node = parent;
+          ownerValue = false;
+          continue;
+        case AST_NODE_TYPES.TaggedTemplateExpression:
         case AST_NODE_TYPES.AwaitExpression:
         case AST_NODE_TYPES.LogicalExpression:
         case AST_NODE_TYPES.ArrayExpression:

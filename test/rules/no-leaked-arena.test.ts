@@ -118,10 +118,17 @@ runRuleTests('no-leaked-arena', rule, {
       output: RT + "function f() { using objs = createObjectPool(() => ({ x: 0 }), 4, 'o'); const h = objs.alloc(); return h === null; }",
     },
     {
-      // A borrow (plain call argument) does not take ownership.
+      // A borrow (plain call argument) does not take ownership; the callee might keep it, though,
+      // so the rewrite is only suggested.
       code: RT + "declare function fill(x: unknown): void; function f() { const a = createArena(64, 'a'); fill(a); }",
+      errors: [{ messageId: 'neverDestroyed', suggestions: [{ messageId: 'useUsing', output: RT + "declare function fill(x: unknown): void; function f() { using a = createArena(64, 'a'); fill(a); }" }] }],
+      output: null,
+    },
+    {
+      // Handles and views passed to functions are borrows: the rewrite stays automatic.
+      code: RT + "declare function fill(x: Uint8Array): void; function f() { const a = createArena(64, 'a'); fill(a.bytes(a.alloc(8))); }",
       errors: [{ messageId: 'neverDestroyed' }],
-      output: RT + "declare function fill(x: unknown): void; function f() { using a = createArena(64, 'a'); fill(a); }",
+      output: RT + "declare function fill(x: Uint8Array): void; function f() { using a = createArena(64, 'a'); fill(a.bytes(a.alloc(8))); }",
     },
     {
       // Renamed import.
