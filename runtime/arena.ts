@@ -1,8 +1,10 @@
 // Bump-allocating arenas over ArrayBuffer chunks (the seed's gm_arena_*).
 //
-// Allocation records (chunk, offset, size, tag) live in typed arrays indexed by the allocation's
-// position in the current generation; they grow by doubling and are reused after reset, so the
-// fast path of `alloc` creates no JS object. A handle is `ownerId * SERIAL_SPACE + serial` with
+// Allocation records live in typed arrays indexed by the allocation's position in the current
+// generation: its address and its size, two stores per allocation. The chunk follows from the
+// address (chunk bases are ordered), and the tag from a list of tag runs (consecutive allocations
+// almost always share a tag, so a new run costs a store only when the tag changes). The arrays grow
+// by doubling and are reused after reset, so the fast path of `alloc` creates no JS object. A handle is `ownerId * SERIAL_SPACE + serial` with
 // serials numbered consecutively across resets (see registry.ts): the live handles of an arena are
 // exactly [genStartHandle, genStartHandle + count), and checking one is a subtraction and a compare.
 import { POISON_BYTE, captureSite, debugMode, detachBuffer, isDebugMode } from './debug.js';
@@ -35,15 +37,21 @@ const MAX_GROWTH_CHUNK = 64 * 1024 * 1024;
 const INITIAL_RECORDS = 64;
 /** Debug mode keeps the allocation sites of this many past generations for stale-handle messages. */
 const DEBUG_HISTORY = 32;
-// recTag's top bit says the allocation was counted in the stats (stats can be switched off).
+// A tag run's key is its tag plus this bit when its allocations were counted in the stats (stats
+// can be switched off, which starts a new run).
 const COUNTED = 0x8000;
 const TAG_MASK = 0x7fff;
+const INITIAL_RUNS = 16;
+/** `openTag` while no run is open: NaN equals no value at all, so the next allocation starts a run. */
+const NO_RUN = Number.NaN;
 
 interface GenerationHistory {
   readonly firstHandle: number;
   readonly count: number;
   readonly sites: (string | undefined)[];
-  readonly tags: Uint16Array;
+  /** The generation's tag runs: first index and key of each. */
+  readonly runFirst: Uint32Array;
+  readonly runKey: Uint16Array;
   readonly resetSite: string | undefined;
 }
 
@@ -67,12 +75,18 @@ class ArenaImpl implements Arena, RegisteredOwner {
   private previousIds: { id: number; firstSerial: number }[] = [];
 
   // Records of the current generation.
-  private recChunk = new Uint32Array(INITIAL_RECORDS);
   /** Address (chunk base + offset): addressOf is then a single load. */
   private recAddress = new Float64Array(INITIAL_RECORDS);
   private recSize = new Uint32Array(INITIAL_RECORDS);
-  private recTag = new Uint16Array(INITIAL_RECORDS);
   private recSite: (string | undefined)[] | null = null;
+  // Tag runs of the current generation: run r covers [runFirst[r], runFirst[r + 1] or count).
+  private runFirst = new Uint32Array(INITIAL_RUNS);
+  private runKey = new Uint16Array(INITIAL_RUNS);
+  private runCount = 0;
+  /** Tag of the open run (the last one; always a valid tag), or NO_RUN. */
+  private openTag: number = NO_RUN;
+  /** Whether the open run's allocations are counted in the stats. */
+  private openCounted = false;
 
   // Chunks.
   private chunks: ArrayBuffer[] = [];
@@ -152,38 +166,55 @@ class ArenaImpl implements Arena, RegisteredOwner {
   // The fast path. Everything rare lives in other methods: V8 inlines small functions only, and
   // inlining `allocate` into the caller's loop is worth more than any single check in it.
   private allocate(size: number, align: number, tag: Tag): Handle {
-    if (
-      !(size > 0 && size <= MAX_ALLOCATION && (size | 0) === size) ||
-      !((tag >>> 0) === tag && tag < definedTagCount) ||
-      allocationGate !== null
-    ) {
-      this.checkSlow(size, tag);
-    }
+    // A tag identical to the open run's was checked when the run started, and the run says whether
+    // the stats count it; anything else (another tag, stats switched, a gate) goes through checkSlow.
+    const counted = statsEnabled;
+    const slow =
+      !(size > 0 && size <= MAX_ALLOCATION && (size | 0) === size) || tag !== this.openTag || counted !== this.openCounted || allocationGate !== null;
+    if (slow) this.checkSlow(size, tag);
     const index = this.count;
     // Records first: if they cannot grow, the allocation fails before any byte is taken.
     if (index === this.recordCapacity) this.growRecords(size, tag);
     let offset = (this.currentOffset + align - 1) & ~(align - 1);
     // A destroyed arena has currentSize -1, so it always takes this branch and throws there.
     if (offset + size > this.currentSize) offset = this.moveToChunkFor(size, align, tag);
+    // Nothing can fail any more: start a run only now, so a failed allocation leaves none behind.
+    if (slow && (tag !== this.openTag || counted !== this.openCounted)) this.openRun(tag, counted, index);
     this.currentOffset = offset + size;
-    this.recChunk[index] = this.current;
     this.recAddress[index] = this.currentBase + offset;
     this.recSize[index] = size;
     this.count = index + 1;
-    if (statsEnabled) {
-      this.recTag[index] = tag | COUNTED;
-      chargeAllocUnclassified(tag, size);
-    } else {
-      this.recTag[index] = tag;
-    }
-    if (this.recSite !== null || debugMode) this.recordSite(index);
+    if (counted) chargeAllocUnclassified(tag, size);
+    if (debugMode) this.recordSite(index);
     return (this.genStartHandle + index) as Handle;
   }
 
+  /** Starts a tag run at `index` (the tag was checked by checkSlow). */
+  private openRun(tag: number, counted: boolean, index: number): void {
+    const run = this.runCount;
+    if (run === this.runFirst.length) {
+      const first = new Uint32Array(run * 2);
+      first.set(this.runFirst);
+      this.runFirst = first;
+      const keys = new Uint16Array(run * 2);
+      keys.set(this.runKey);
+      this.runKey = keys;
+    }
+    this.runFirst[run] = index;
+    this.runKey[run] = counted ? tag | COUNTED : tag;
+    this.runCount = run + 1;
+    this.openTag = tag;
+    this.openCounted = counted;
+  }
+
+  /** The run key (tag, and COUNTED) of the allocation at `index` of the current generation. */
+  private keyAt(index: number): number {
+    return keyInRuns(this.runFirst, this.runKey, this.runCount, index);
+  }
   /** Throws for a bad size, tag or destroyed arena, or when the allocation gate refuses. */
   private checkSlow(size: number, tag: Tag): void {
     if (!(size > 0 && size <= MAX_ALLOCATION && (size | 0) === size)) this.throwBadSize(size);
-    if (!isDefinedTag(tag)) throwInvalidTag(tag);
+    if (!((tag >>> 0) === tag && tag < definedTagCount)) throwInvalidTag(tag);
     this.throwIfDestroyed();
     if (gateRefuses('arena', this.name, tag, size)) {
       throw new ArenaError(
@@ -284,16 +315,12 @@ class ArenaImpl implements Arena, RegisteredOwner {
       }
       this.moveToFreshId();
     }
-    const capacity = Math.min(Math.max(this.recChunk.length, this.count * 2, INITIAL_RECORDS), SERIAL_SPACE - this.genStartSerial);
-    if (capacity > this.recChunk.length) {
-      this.recChunk = grow32(this.recChunk, capacity, this.count);
+    const capacity = Math.min(Math.max(this.recAddress.length, this.count * 2, INITIAL_RECORDS), SERIAL_SPACE - this.genStartSerial);
+    if (capacity > this.recAddress.length) {
       const addresses = new Float64Array(capacity);
       addresses.set(this.recAddress.subarray(0, this.count));
       this.recAddress = addresses;
       this.recSize = grow32(this.recSize, capacity, this.count);
-      const tags = new Uint16Array(capacity);
-      tags.set(this.recTag.subarray(0, this.count));
-      this.recTag = tags;
     }
     this.recordCapacity = capacity;
   }
@@ -313,12 +340,12 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.firstSerialOfId = firstSerial;
     this.genStartSerial = firstSerial;
     this.genStartHandle = this.idBase + firstSerial;
-    this.recordCapacity = Math.min(this.recChunk.length, SERIAL_SPACE - firstSerial);
+    this.recordCapacity = Math.min(this.recAddress.length, SERIAL_SPACE - firstSerial);
   }
 
   private recordSite(index: number): void {
     if (this.recSite === null) this.recSite = [];
-    this.recSite[index] = isDebugMode() ? captureSite() : undefined;
+    this.recSite[index] = captureSite();
   }
 
   // ---- reset / destroy ----------------------------------------------------------------------
@@ -330,8 +357,10 @@ class ArenaImpl implements Arena, RegisteredOwner {
     if (debug) this.poisonAndDetach();
     this.genStartSerial += this.count;
     this.genStartHandle = this.idBase + this.genStartSerial;
-    this.recordCapacity = Math.min(this.recChunk.length, SERIAL_SPACE - this.genStartSerial);
+    this.recordCapacity = Math.min(this.recAddress.length, SERIAL_SPACE - this.genStartSerial);
     this.count = 0;
+    this.runCount = 0;
+    this.openTag = NO_RUN;
     this.generationCount++;
     this.enterChunk(0);
     if (this.recSite !== null) this.recSite = debug ? [] : null;
@@ -356,10 +385,10 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.capacityBytes = 0;
     this.currentSize = -1;
     this.currentOffset = 0;
-    this.recChunk = new Uint32Array(0);
     this.recAddress = new Float64Array(0);
     this.recSize = new Uint32Array(0);
-    this.recTag = new Uint16Array(0);
+    this.runCount = 0;
+    this.openTag = NO_RUN;
   }
 
   /** Destroys the arena unless it already is: `using` and withArena may run after an explicit destroy. */
@@ -369,36 +398,34 @@ class ArenaImpl implements Arena, RegisteredOwner {
 
   /** Takes this generation's allocations out of the stats; returns their total size. */
   private releaseRecords(): number {
-    const tags = this.recTag;
     const sizes = this.recSize;
     let total = 0;
-    // Consecutive allocations mostly share a tag: release them as one batch per run of a tag.
-    let runTag = -1;
-    let runBytes = 0;
-    let runCount = 0;
-    for (let index = 0; index < this.count; index++) {
-      const tag = tags[index]!;
-      const size = sizes[index]!;
-      total += size;
-      if ((tag & COUNTED) === 0) continue;
-      if (tag !== runTag) {
-        if (runCount > 0) chargeFreeBatch(runTag & TAG_MASK, runBytes, runCount);
-        runTag = tag;
-        runBytes = 0;
-        runCount = 0;
+    for (let run = 0; run < this.runCount; run++) {
+      const key = this.runKey[run]!;
+      const end = run + 1 < this.runCount ? this.runFirst[run + 1]! : this.count;
+      let runBytes = 0;
+      if (key >= COUNTED) {
+        const tag = key & TAG_MASK;
+        for (let index = this.runFirst[run]!; index < end; index++) {
+          const size = sizes[index]!;
+          runBytes += size;
+          countSizeClass(tag, size);
+        }
+        if (end > this.runFirst[run]!) chargeFreeBatch(tag, runBytes, end - this.runFirst[run]!);
+      } else {
+        for (let index = this.runFirst[run]!; index < end; index++) runBytes += sizes[index]!;
       }
-      runBytes += size;
-      runCount++;
-      countSizeClass(tag & TAG_MASK, size);
+      total += runBytes;
     }
-    if (runCount > 0) chargeFreeBatch(runTag & TAG_MASK, runBytes, runCount);
     return total;
   }
 
   /** Size classes of the counted allocations still live in this arena (they are counted on release). */
   addLiveSizeClasses(tag: number, counts: Float64Array): void {
-    for (let index = 0; index < this.count; index++) {
-      if (this.recTag[index] === (tag | COUNTED)) counts[sizeClassOf(this.recSize[index]!)]!++;
+    for (let run = 0; run < this.runCount; run++) {
+      if (this.runKey[run] !== (tag | COUNTED)) continue;
+      const end = run + 1 < this.runCount ? this.runFirst[run + 1]! : this.count;
+      for (let index = this.runFirst[run]!; index < end; index++) counts[sizeClassOf(this.recSize[index]!)]!++;
     }
   }
 
@@ -417,7 +444,8 @@ class ArenaImpl implements Arena, RegisteredOwner {
       firstHandle: this.genStartHandle,
       count: this.count,
       sites: this.recSite ?? [],
-      tags: this.recTag.slice(0, this.count),
+      runFirst: this.runFirst.slice(0, this.runCount),
+      runKey: this.runKey.slice(0, this.runCount),
       resetSite,
     });
     if (this.history.length > DEBUG_HISTORY) this.history.shift();
@@ -428,8 +456,27 @@ class ArenaImpl implements Arena, RegisteredOwner {
     // Not a number (a string, a BigInt...) gives index -1, which fails the check below.
     const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
     if ((index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'read');
-    const chunk = this.recChunk[index]!;
-    return new Uint8Array(this.chunks[chunk]!, this.recAddress[index]! - this.chunkBase[chunk]!, this.recSize[index]!);
+    const address = this.recAddress[index]!;
+    const chunk = this.chunkAt(address);
+    return new Uint8Array(this.chunks[chunk]!, address - this.chunkBase[chunk]!, this.recSize[index]!);
+  }
+
+  /** The chunk holding `address`: the last one whose base is not above it (bases ascend). */
+  private chunkAt(address: number): number {
+    if (address >= this.currentBase) {
+      // Usually the current chunk; after it only chunks kept from before a reset, not used yet.
+      let chunk = this.current;
+      while (chunk + 1 < this.chunkBase.length && this.chunkBase[chunk + 1]! <= address) chunk++;
+      return chunk;
+    }
+    let low = 0;
+    let high = this.current;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.chunkBase[middle]! <= address) low = middle;
+      else high = middle - 1;
+    }
+    return low;
   }
 
   addressOf(handle: Handle): number {
@@ -539,7 +586,8 @@ class ArenaImpl implements Arena, RegisteredOwner {
       const index = handle - generation.firstHandle;
       if (index >= 0 && index < generation.count && Number.isInteger(index)) {
         const site = generation.sites[index];
-        const result: { allocationSite?: string; resetSite?: string; tag?: number } = { tag: generation.tags[index]! & TAG_MASK };
+        const key = keyInRuns(generation.runFirst, generation.runKey, generation.runKey.length, index);
+        const result: { allocationSite?: string; resetSite?: string; tag?: number } = { tag: key & TAG_MASK };
         if (site !== undefined) result.allocationSite = site;
         if (generation.resetSite !== undefined) result.resetSite = generation.resetSite;
         return result;
@@ -548,7 +596,8 @@ class ArenaImpl implements Arena, RegisteredOwner {
     const index = handle - this.genStartHandle;
     if (index >= 0 && index < this.count && Number.isInteger(index)) {
       const site = this.recSite?.[index];
-      return site === undefined ? { tag: this.recTag[index]! & TAG_MASK } : { allocationSite: site, tag: this.recTag[index]! & TAG_MASK };
+      const tag = this.keyAt(index) & TAG_MASK;
+      return site === undefined ? { tag } : { allocationSite: site, tag };
     }
     return {};
   }
@@ -572,6 +621,18 @@ class ArenaImpl implements Arena, RegisteredOwner {
 addSizeClassContributor((tag, counts) => {
   for (const owner of liveOwners()) if (owner instanceof ArenaImpl) owner.addLiveSizeClasses(tag, counts);
 });
+
+/** Key of the run holding `index`: the last run starting at or before it. */
+function keyInRuns(runFirst: Uint32Array, runKey: Uint16Array, runCount: number, index: number): number {
+  let low = 0;
+  let high = runCount - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (runFirst[middle]! <= index) low = middle;
+    else high = middle - 1;
+  }
+  return runKey[low]!;
+}
 
 function grow32(array: Uint32Array<ArrayBuffer>, capacity: number, keep: number): Uint32Array<ArrayBuffer> {
   const grown = new Uint32Array(capacity);

@@ -19,7 +19,12 @@ const peakAt = new Float64Array(MAX_TAGS);
 const peakStampAbove = new Float64Array(MAX_TAGS);
 const sizeClassCounts = new Float64Array(MAX_TAGS * SIZE_CLASSES);
 
-let trackedBytes = 0;
+// Tracked bytes across all tags, the pressure trigger and the rearm level live in one typed array,
+// so updating them on the fast path stores raw doubles and never boxes one.
+const TRACKED = 0;
+const TRIGGER = 1;
+const REARM = 2;
+const pressureState = new Float64Array([0, Infinity, -Infinity]);
 
 /** Whether allocations update the stats. Live binding: read it, set it with setStatsEnabled. */
 export let statsEnabled = true;
@@ -36,10 +41,8 @@ export function isStatsEnabled(): boolean {
   return statsEnabled;
 }
 
-// Pressure: one compare on each path. `pressureTrigger` is the threshold while armed and Infinity
-// after firing; `pressureRearm` is the threshold after firing and -Infinity while armed.
-let pressureTrigger = Infinity;
-let pressureRearm = -Infinity;
+// Pressure: one compare on each path. The trigger is the threshold while armed and Infinity after
+// firing; the rearm level is the threshold after firing and -Infinity while armed.
 let pressureThreshold = Infinity;
 let pressureCallback: ((event: PressureEvent) => void) | null = null;
 
@@ -64,13 +67,13 @@ export function setPressureHook(threshold: number, callback: ((event: PressureEv
   watchCallback = null;
   pressureCallback = callback;
   pressureThreshold = callback === null ? Infinity : threshold;
-  if (callback === null || trackedBytes <= threshold) {
-    pressureTrigger = pressureThreshold;
-    pressureRearm = -Infinity;
+  if (callback === null || pressureState[TRACKED]! <= threshold) {
+    pressureState[TRIGGER] = pressureThreshold;
+    pressureState[REARM] = -Infinity;
   } else {
     // Already above: wait for a drop before firing, rather than firing on an unrelated allocation.
-    pressureTrigger = Infinity;
-    pressureRearm = threshold;
+    pressureState[TRIGGER] = Infinity;
+    pressureState[REARM] = threshold;
   }
 }
 
@@ -92,22 +95,22 @@ export function setTrackedBytesWatch(watch: TrackedBytesWatch | null): void {
   pressureCallback = null;
   pressureThreshold = Infinity;
   watchCallback = watch === null ? null : watch.onCross;
-  pressureTrigger = watch === null ? Infinity : watch.above;
-  pressureRearm = watch === null ? -Infinity : watch.atOrBelow;
+  pressureState[TRIGGER] = watch === null ? Infinity : watch.above;
+  pressureState[REARM] = watch === null ? -Infinity : watch.atOrBelow;
 }
 
 function fireWatch(): void {
   const callback = watchCallback!;
-  pressureTrigger = Infinity;
-  pressureRearm = -Infinity;
-  callback(trackedBytes);
+  pressureState[TRIGGER] = Infinity;
+  pressureState[REARM] = -Infinity;
+  callback(pressureState[TRACKED]!);
 }
 
 function firePressure(tag: Tag): void {
   if (watchCallback !== null) return fireWatch();
-  pressureTrigger = Infinity;
-  pressureRearm = pressureThreshold;
-  pressureCallback?.({ trackedBytes, threshold: pressureThreshold, tag });
+  pressureState[TRIGGER] = Infinity;
+  pressureState[REARM] = pressureThreshold;
+  pressureCallback?.({ trackedBytes: pressureState[TRACKED]!, threshold: pressureThreshold, tag });
 }
 
 export function sizeClassOf(size: number): number {
@@ -128,26 +131,30 @@ export function chargeAllocUnclassified(tag: number, size: number): void {
   const current = currentBytes[tag]! + size;
   currentBytes[tag] = current;
   totalAllocs[tag]!++;
-  if (current > peakBytes[tag]!) {
-    peakBytes[tag] = current;
-    if (current > peakStampAbove[tag]!) {
-      peakAt[tag] = performance.now();
-      peakStampAbove[tag] = current + current / 64;
-    }
+  if (current > peakBytes[tag]!) notePeak(tag, current);
+  const tracked = pressureState[TRACKED]! + size;
+  pressureState[TRACKED] = tracked;
+  if (tracked > pressureState[TRIGGER]!) firePressure(tag as Tag);
+}
+
+function notePeak(tag: number, current: number): void {
+  peakBytes[tag] = current;
+  if (current > peakStampAbove[tag]!) {
+    peakAt[tag] = performance.now();
+    peakStampAbove[tag] = current + current / 64;
   }
-  trackedBytes += size;
-  if (trackedBytes > pressureTrigger) firePressure(tag as Tag);
 }
 
 /** Counts the release of an allocation that chargeAlloc counted. */
 export function chargeFree(tag: number, size: number): void {
   currentBytes[tag] = currentBytes[tag]! - size;
   totalFrees[tag]!++;
-  trackedBytes -= size;
-  if (trackedBytes <= pressureRearm) {
+  const tracked = pressureState[TRACKED]! - size;
+  pressureState[TRACKED] = tracked;
+  if (tracked <= pressureState[REARM]!) {
     if (watchCallback !== null) return fireWatch();
-    pressureTrigger = pressureThreshold;
-    pressureRearm = -Infinity;
+    pressureState[TRIGGER] = pressureThreshold;
+    pressureState[REARM] = -Infinity;
   }
 }
 
@@ -155,11 +162,12 @@ export function chargeFree(tag: number, size: number): void {
 export function chargeFreeBatch(tag: number, bytes: number, count: number): void {
   currentBytes[tag] = currentBytes[tag]! - bytes;
   totalFrees[tag] = totalFrees[tag]! + count;
-  trackedBytes -= bytes;
-  if (trackedBytes <= pressureRearm) {
+  const tracked = pressureState[TRACKED]! - bytes;
+  pressureState[TRACKED] = tracked;
+  if (tracked <= pressureState[REARM]!) {
     if (watchCallback !== null) return fireWatch();
-    pressureTrigger = pressureThreshold;
-    pressureRearm = -Infinity;
+    pressureState[TRIGGER] = pressureThreshold;
+    pressureState[REARM] = -Infinity;
   }
 }
 
@@ -224,7 +232,7 @@ export function formatBytes(bytes: number): string {
 
 /** Tracked bytes across all tags. */
 export function getTrackedBytes(): number {
-  return trackedBytes;
+  return pressureState[TRACKED]!;
 }
 
 /** When `tag`'s current peak was reached (`performance.now()` ms; 0 if never), to within 1/64 of the peak. */
