@@ -1,7 +1,8 @@
 /**
  * Code path queries over ESLint's code path analysis (ESLint 9/10 events).
  *
- * Usage: create one index per rule invocation, merge its listeners in FIRST, query later.
+ * Usage: create one index per rule invocation (optionally restricted to the nodes you will query),
+ * merge its listeners in FIRST, query later.
  *
  * ```ts
  * const paths = new CodePathIndex();
@@ -153,7 +154,14 @@ export class CodePathIndex {
   /** Listeners that build the index; merge them into the rule's listeners (first). */
   readonly listeners: TSESLint.RuleListener;
 
-  constructor() {
+  /**
+   * @param only When given, only these nodes are recorded and only listeners for their node types
+   *   are registered (far fewer calls per file than indexing every node); querying another node
+   *   throws. Use it when the nodes to be queried are known before traversal.
+   */
+  constructor(only?: ReadonlySet<TSESTree.Node>) {
+    this.only = only ?? null;
+    const types = only ? new Set([...only].map((node) => node.type)) : INDEXED_NODE_TYPES;
     const enter = (segment: CodePathSegment): void => {
       const frame = this.frames[this.frames.length - 1];
       if (!frame) return;
@@ -198,27 +206,28 @@ export class CodePathIndex {
       onCodePathSegmentEnd: leave as LooseListener,
       onUnreachableCodePathSegmentStart: enter as LooseListener,
       onUnreachableCodePathSegmentEnd: leave as LooseListener,
-      Identifier: recordIdentifier as LooseListener,
-      ThisExpression: record as LooseListener,
     };
+    if (types.has('Identifier')) listeners['Identifier'] = recordIdentifier as LooseListener;
+    if (types.has('ThisExpression')) listeners['ThisExpression'] = record as LooseListener;
     for (const type of INDEXED_NODE_TYPES) {
-      if (type === 'Identifier' || type === 'ThisExpression') continue;
+      if (type === 'Identifier' || type === 'ThisExpression' || !types.has(type)) continue;
       listeners[`${type}:exit`] = record as LooseListener;
     }
     // A function node's exit fires while its own code path is still on the stack (the path ends
     // right after the exit listeners), so it is recorded in the enclosing frame instead.
     for (const type of ['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']) {
-      listeners[`${type}:exit`] = ((node: TSESTree.Node) => this.record(node, 1)) as LooseListener;
+      if (types.has(type)) listeners[`${type}:exit`] = ((node: TSESTree.Node) => this.record(node, 1)) as LooseListener;
     }
     this.listeners = listeners as TSESLint.RuleListener;
   }
 
-  private only: ReadonlySet<TSESTree.Node> | null = null;
+  private only: ReadonlySet<TSESTree.Node> | null;
 
   /**
    * Records only these nodes from now on (call before traversal, e.g. in a `Program` listener, once
-   * the nodes that will be queried are known); queries about other nodes then find no points.
-   * Indexing everything costs a map entry per identifier, which matters on large files.
+   * the nodes that will be queried are known); queries about other nodes then throw. Listeners stay
+   * registered for every indexed type; pass the set to the constructor instead when it is known
+   * at rule creation, so that only the needed listeners are registered.
    */
   restrictTo(nodes: ReadonlySet<TSESTree.Node>): void {
     this.only = nodes;

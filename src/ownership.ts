@@ -11,7 +11,7 @@
  * value of the `withArena` call.
  *
  * Usage from a rule: `return useOwnership(context, (model, paths) => { ...report... })`. The model
- * is built once per file (before traversal) and shared by every rule that asks for it. The `paths`
+ * is built once per file (at rule creation, before traversal) and shared by every rule that asks for it. The `paths`
  * index handed to `onModel` records only {@link OwnershipModel.queriedNodes}: references of owner
  * and value variables and their writers, owner creations (call and declarator), owner method
  * calls, lifetime events and withArena calls; asking about any other node throws.
@@ -1319,7 +1319,7 @@ export function writerOf(identifier: TSESTree.Node): TSESTree.Node | null {
 
 interface SharedAnalysis {
   readonly paths: CodePathIndex;
-  model: OwnershipModel | null;
+  readonly model: OwnershipModel;
 }
 
 const sharedByFile = new WeakMap<object, SharedAnalysis>();
@@ -1338,26 +1338,18 @@ export function useOwnership(
   let shared = sharedByFile.get(sourceCode);
   let recording: TSESLint.RuleListener = {};
   if (!shared) {
-    // The model needs only the scope manager, so it is built before traversal; the code path index
-    // then records just the nodes the lifetime queries can ask about.
-    const created: SharedAnalysis = { paths: new CodePathIndex(), model: null };
+    // The model needs only the AST and the scope manager, both ready when rules are created, so it
+    // is built before traversal; the code path index then listens for, and records, just the nodes
+    // the lifetime queries can ask about.
+    const model = new ModelBuilder(api, sourceCode, api.apiCalls(), typeOwnerLookup(context));
+    const created: SharedAnalysis = { paths: new CodePathIndex(model.queriedNodes()), model };
     shared = created;
     sharedByFile.set(sourceCode, created);
-    recording = mergeListeners(
-      {
-        Program() {
-          const model = new ModelBuilder(api, sourceCode, api.apiCalls(), typeOwnerLookup(context));
-          created.model = model;
-          created.paths.restrictTo(model.queriedNodes());
-        },
-      },
-      created.paths.listeners,
-    );
+    recording = created.paths.listeners;
   }
   const analysis = shared;
   return mergeListeners(recording, {
     'Program:exit'() {
-      analysis.model ??= new ModelBuilder(api, sourceCode, api.apiCalls(), typeOwnerLookup(context));
       onModel(analysis.model, analysis.paths);
     },
   });
