@@ -319,38 +319,7 @@ async function main(): Promise<void> {
   ];
   const accessTimings = timeCases(accessCases, ROUNDS);
 
-  // 4. Cost of stats and debug mode on the arena fast path. The stats switch is flipped between
-  // blocks of rounds, not inside them: each flip can send the optimized alloc back to the
-  // interpreter, and a warm-up round after every flip lets it re-optimize before timing.
-  const costTimings: Timing[] = [];
-  if (setStatsEnabled) {
-    const statsOn: number[] = [];
-    const statsOff: number[] = [];
-    const run = arenaAllocReset(arena);
-    for (let block = 0; block < ROUNDS; block++) {
-      for (const [enabled, samples] of [
-        [true, statsOn],
-        [false, statsOff],
-      ] as const) {
-        setStatsEnabled(enabled);
-        const [timing] = timeCases([{ name: 'block', ops: ALLOCATIONS_PER_RUN, run }], 1, 1);
-        samples.push(timing!.nsPerOp);
-      }
-    }
-    setStatsEnabled(true);
-    costTimings.push({ name: 'stats on (default)', nsPerOp: median(statsOn), rounds: statsOn });
-    costTimings.push({ name: 'stats off (setStatsEnabled(false))', nsPerOp: median(statsOff), rounds: statsOff });
-  } else {
-    costTimings.push(...timeCases([{ name: 'stats on (default)', ops: ALLOCATIONS_PER_RUN, run: arenaAllocReset(arena) }], ROUNDS));
-  }
-  // Debug mode captures a stack per allocation: far slower, so fewer operations and its own arena.
-  const debugArena = runtime.createArena(ARENA_BYTES, 'bench-debug');
-  runtime.setDebugMode(true);
-  const debugTimings = timeCases([{ name: 'debug mode on', ops: BATCH * 16, run: arenaAllocReset(debugArena) }], 5, 1);
-  runtime.setDebugMode(false);
-  debugArena.destroy();
-
-  // 5. Minor collections during a million allocations.
+  // 4. Minor collections during a million allocations.
   const million = (run: (ops: number) => number) => () => run(GC_COUNT_ALLOCATIONS);
   const collections = {
     arena: await countCollections(million(arenaAllocReset(arena))),
@@ -362,7 +331,7 @@ async function main(): Promise<void> {
     objects: await countCollections(million(newObjects)),
   };
 
-  // 6. JS-heap bytes per allocation on the fast path (no reset inside a window: a big arena).
+  // 5. JS-heap bytes per allocation on the fast path (no reset inside a window: a big arena).
   const bigArena = runtime.createArena(64 * 40_000, 'bench-heap');
   const heapPerAlloc = {
     arena: heapBytesPerOp((ops) => {
@@ -417,6 +386,39 @@ async function main(): Promise<void> {
     bump: heapBytesPerOp(bareBump),
   };
   bigArena.destroy();
+
+  // 6. Cost of stats and debug mode on the arena fast path, measured last: running with stats off
+  // or in debug mode teaches V8 about branches the fast path never takes otherwise, which can change
+  // how it optimizes alloc for everything measured after. The stats switch is flipped between
+  // blocks of rounds, not inside them: each flip can send the optimized alloc back to the
+  // interpreter, and a warm-up round after every flip lets it re-optimize before timing.
+  const costTimings: Timing[] = [];
+  if (setStatsEnabled) {
+    const statsOn: number[] = [];
+    const statsOff: number[] = [];
+    const run = arenaAllocReset(arena);
+    for (let block = 0; block < ROUNDS; block++) {
+      for (const [enabled, samples] of [
+        [true, statsOn],
+        [false, statsOff],
+      ] as const) {
+        setStatsEnabled(enabled);
+        const [timing] = timeCases([{ name: 'block', ops: ALLOCATIONS_PER_RUN, run }], 1, 1);
+        samples.push(timing!.nsPerOp);
+      }
+    }
+    setStatsEnabled(true);
+    costTimings.push({ name: 'stats on (default)', nsPerOp: median(statsOn), rounds: statsOn });
+    costTimings.push({ name: 'stats off (setStatsEnabled(false))', nsPerOp: median(statsOff), rounds: statsOff });
+  } else {
+    costTimings.push(...timeCases([{ name: 'stats on (default)', ops: ALLOCATIONS_PER_RUN, run: arenaAllocReset(arena) }], ROUNDS));
+  }
+  // Debug mode captures a stack per allocation: far slower, so fewer operations and its own arena.
+  const debugArena = runtime.createArena(ARENA_BYTES, 'bench-debug');
+  runtime.setDebugMode(true);
+  const debugTimings = timeCases([{ name: 'debug mode on', ops: BATCH * 16, run: arenaAllocReset(debugArena) }], 5, 1);
+  runtime.setDebugMode(false);
+  debugArena.destroy();
 
   fixture.arena.destroy();
   arena.destroy();
