@@ -1,5 +1,10 @@
 // Per-tag memory statistics, kept in typed arrays indexed by tag so that the allocation fast path
-// costs a handful of array writes and no objects.
+// costs two typed-array adds and no objects.
+//
+// Peaks are folded in lazily: between two releases a tag's current bytes only grow, so its highest
+// value is the one just before a release (or now). Releases and readers fold the current value into
+// the peak; allocations do not look at it. Tracked bytes (all tags) are the sum of current bytes,
+// kept up to date on the fast path only while a pressure hook or band watch needs them.
 import { ArenaError } from './errors.js';
 import { MAX_TAGS, allTags, isDefinedTag, tagName, throwInvalidTag } from './tags.js';
 import type { MemStats, Tag } from './types.js';
@@ -19,12 +24,26 @@ const peakAt = new Float64Array(MAX_TAGS);
 const peakStampAbove = new Float64Array(MAX_TAGS);
 const sizeClassCounts = new Float64Array(MAX_TAGS * SIZE_CLASSES);
 
-// Tracked bytes across all tags, the pressure trigger and the rearm level live in one typed array,
-// so updating them on the fast path stores raw doubles and never boxes one.
+// While a pressure hook or band watch is installed (pressureWatched): tracked bytes across all tags,
+// the trigger and the rearm level, in one typed array so updates store raw doubles and never box.
 const TRACKED = 0;
 const TRIGGER = 1;
 const REARM = 2;
 const pressureState = new Float64Array([0, Infinity, -Infinity]);
+/** Whether a hook or watch needs tracked bytes on every allocation and release. */
+let pressureWatched = false;
+
+function sumCurrentBytes(): number {
+  let total = 0;
+  for (let tag = 0; tag < MAX_TAGS; tag++) total += currentBytes[tag]!;
+  return total;
+}
+
+/** Starts (or stops) keeping pressureState[TRACKED] current on every allocation and release. */
+function watchPressure(on: boolean): void {
+  pressureWatched = on;
+  pressureState[TRACKED] = sumCurrentBytes();
+}
 
 /** Whether allocations update the stats. Live binding: read it, set it with setStatsEnabled. */
 export let statsEnabled = true;
@@ -67,6 +86,7 @@ export function setPressureHook(threshold: number, callback: ((event: PressureEv
   watchCallback = null;
   pressureCallback = callback;
   pressureThreshold = callback === null ? Infinity : threshold;
+  watchPressure(callback !== null);
   if (callback === null || pressureState[TRACKED]! <= threshold) {
     pressureState[TRIGGER] = pressureThreshold;
     pressureState[REARM] = -Infinity;
@@ -95,6 +115,7 @@ export function setTrackedBytesWatch(watch: TrackedBytesWatch | null): void {
   pressureCallback = null;
   pressureThreshold = Infinity;
   watchCallback = watch === null ? null : watch.onCross;
+  watchPressure(watch !== null);
   pressureState[TRIGGER] = watch === null ? Infinity : watch.above;
   pressureState[REARM] = watch === null ? -Infinity : watch.atOrBelow;
 }
@@ -128,40 +149,18 @@ export function chargeAlloc(tag: number, size: number): void {
  * allocation is released (countSizeClass), and report live ones through the contributor below.
  */
 export function chargeAllocUnclassified(tag: number, size: number): void {
-  const current = currentBytes[tag]! + size;
-  currentBytes[tag] = current;
+  currentBytes[tag] = currentBytes[tag]! + size;
   totalAllocs[tag]!++;
-  if (current > peakBytes[tag]!) notePeak(tag, current);
+  if (pressureWatched) trackAlloc(tag, size);
+}
+
+function trackAlloc(tag: number, size: number): void {
   const tracked = pressureState[TRACKED]! + size;
   pressureState[TRACKED] = tracked;
   if (tracked > pressureState[TRIGGER]!) firePressure(tag as Tag);
 }
 
-function notePeak(tag: number, current: number): void {
-  peakBytes[tag] = current;
-  if (current > peakStampAbove[tag]!) {
-    peakAt[tag] = performance.now();
-    peakStampAbove[tag] = current + current / 64;
-  }
-}
-
-/** Counts the release of an allocation that chargeAlloc counted. */
-export function chargeFree(tag: number, size: number): void {
-  currentBytes[tag] = currentBytes[tag]! - size;
-  totalFrees[tag]!++;
-  const tracked = pressureState[TRACKED]! - size;
-  pressureState[TRACKED] = tracked;
-  if (tracked <= pressureState[REARM]!) {
-    if (watchCallback !== null) return fireWatch();
-    pressureState[TRIGGER] = pressureThreshold;
-    pressureState[REARM] = -Infinity;
-  }
-}
-
-/** Counts the release of `count` allocations of `tag` totalling `bytes` (an arena reset). */
-export function chargeFreeBatch(tag: number, bytes: number, count: number): void {
-  currentBytes[tag] = currentBytes[tag]! - bytes;
-  totalFrees[tag] = totalFrees[tag]! + count;
+function trackFree(bytes: number): void {
   const tracked = pressureState[TRACKED]! - bytes;
   pressureState[TRACKED] = tracked;
   if (tracked <= pressureState[REARM]!) {
@@ -171,9 +170,37 @@ export function chargeFreeBatch(tag: number, bytes: number, count: number): void
   }
 }
 
+/** Folds `tag`'s current bytes into its peak (before a release, and before the peak is read). */
+function foldPeak(tag: number): void {
+  const current = currentBytes[tag]!;
+  if (current <= peakBytes[tag]!) return;
+  peakBytes[tag] = current;
+  if (current > peakStampAbove[tag]!) {
+    peakAt[tag] = performance.now();
+    peakStampAbove[tag] = current + current / 64;
+  }
+}
+
+/** Counts the release of an allocation that chargeAlloc counted. */
+export function chargeFree(tag: number, size: number): void {
+  if (currentBytes[tag]! > peakBytes[tag]!) foldPeak(tag);
+  currentBytes[tag] = currentBytes[tag]! - size;
+  totalFrees[tag]!++;
+  if (pressureWatched) trackFree(size);
+}
+
+/** Counts the release of `count` allocations of `tag` totalling `bytes` (an arena reset). */
+export function chargeFreeBatch(tag: number, bytes: number, count: number): void {
+  foldPeak(tag);
+  currentBytes[tag] = currentBytes[tag]! - bytes;
+  totalFrees[tag] = totalFrees[tag]! + count;
+  if (pressureWatched) trackFree(bytes);
+}
+
 /** A snapshot of `tag`'s counters. Throws ERR_INVALID_TAG for an undefined tag. */
 export function getStats(tag: Tag): MemStats {
   if (!isDefinedTag(tag)) throwInvalidTag(tag);
+  foldPeak(tag);
   return {
     currentBytes: currentBytes[tag]!,
     peakBytes: peakBytes[tag]!,
@@ -232,12 +259,13 @@ export function formatBytes(bytes: number): string {
 
 /** Tracked bytes across all tags. */
 export function getTrackedBytes(): number {
-  return pressureState[TRACKED]!;
+  return sumCurrentBytes();
 }
 
 /** When `tag`'s current peak was reached (`performance.now()` ms; 0 if never), to within 1/64 of the peak. */
 export function getPeakAt(tag: Tag): number {
   if (!isDefinedTag(tag)) throwInvalidTag(tag);
+  foldPeak(tag);
   return peakAt[tag]!;
 }
 
@@ -267,6 +295,7 @@ export function addSizeClassContributor(contribute: (tag: number, counts: Float6
  */
 export function resetStatCounters(): void {
   const now = performance.now();
+  for (let tag = 0; tag < MAX_TAGS; tag++) foldPeak(tag);
   for (let tag = 0; tag < MAX_TAGS; tag++) liveAtCounterReset[tag] = liveAtCounterReset[tag]! + totalAllocs[tag]! - totalFrees[tag]!;
   totalAllocs.fill(0);
   totalFrees.fill(0);
