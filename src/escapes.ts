@@ -187,7 +187,7 @@ export class EscapeFinder {
       case 'yield':
       case 'throw': {
         if (sink.kind !== 'throw' && sink.fn !== leavingFunction(owner)) return null;
-        if (sink.kind === 'throw' && enclosingFunction(sink.expression) !== leavingFunction(owner)) return null;
+        if (sink.kind === 'throw' && (enclosingFunction(sink.expression) !== leavingFunction(owner) || isCaughtWithin(sink.expression, scope))) return null;
         const kind: EscapeKind = sink.kind === 'return' ? 'returned' : sink.kind === 'yield' ? 'yielded' : 'thrown';
         return { ...base, kind, node: sink.expression };
       }
@@ -306,6 +306,16 @@ function isAwaitedWithin(call: TSESTree.CallExpression, leaving: TSESTree.Node |
     if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === current) return parent === leaving;
     return false;
   }
+}
+
+/** Whether a `throw` at `node` lands in a `catch` inside `scope` (then nothing leaves the scope). */
+function isCaughtWithin(node: TSESTree.Node, scope: TSESTree.Node): boolean {
+  for (let current: TSESTree.Node | undefined = node; current && current !== scope; current = current.parent) {
+    const parent: TSESTree.Node | undefined = current.parent;
+    if (parent?.type === AST_NODE_TYPES.TryStatement && parent.block === current && parent.handler && isWithin(parent, scope)) return true;
+    if (isFunctionNode(parent)) return false;
+  }
+  return false;
 }
 
 /** A function passed straight to a call (and not scheduled, which was checked before). */

@@ -50,6 +50,8 @@ runRuleTests('no-arena-escape', rule, {
     // The scoped arena itself passed down (a borrow) or used by immediate callbacks.
     RT + `withArena(64, 'w', (a) => { fill(a); [1, 2].forEach((n) => a.alloc(n)); const local = { a }; use(local); });`,
     RT + `function f() { using a = createArena(64, 'a'); return measure(a); }`,
+    // Thrown and caught inside the scope.
+    RT + `withArena(64, 'w', (a) => { try { throw a.bytes(a.alloc(8)); } catch (view) { report(view); } });`,
     // Generators yielding copies.
     RT + `function* g() { using a = createArena(64, 'a'); yield a.bytes(a.alloc(8)).slice(); }`,
     // A pool handle stored in a module-level pool's own bookkeeping is not scoped.
@@ -238,6 +240,16 @@ runRuleTests('no-arena-escape', rule, {
     {
       code: RT + `const rows: Uint8Array[] = []; for (const n of sizes) { using a = createArena(64, 'row'); rows.push(a.bytes(a.alloc(n))); }`,
       errors: [{ messageId: 'storedOuter', data: { What: 'A view', owner: 'a', target: 'rows', scope: "the block of 'using a'" }, suggestions: [{ messageId: 'copyView', output: RT + `const rows: Uint8Array[] = []; for (const n of sizes) { using a = createArena(64, 'row'); rows.push(a.bytes(a.alloc(n)).slice()); }` }] }],
+    },
+    {
+      // try/finally does not keep the arena alive past the return.
+      code: RT + `withArena(64, 'w', (a) => { try { return a.alloc(8); } finally { log('done'); } });`,
+      errors: [{ messageId: 'returned', suggestions: [{ messageId: 'copyHandle', output: RT + `withArena(64, 'w', (a) => { try { return a.bytes(a.alloc(8)).slice(); } finally { log('done'); } });` }] }],
+    },
+    {
+      // Thrown from a try without catch, or from the catch block itself.
+      code: RT + `withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); try { work(); } catch { throw v; } });`,
+      errors: [{ messageId: 'thrown', suggestions: [{ messageId: 'copyView', output: RT + `withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); try { work(); } catch { throw v.slice(); } });` }] }],
     },
     {
       // The arena itself leaving its scope.
