@@ -20,7 +20,9 @@ export type RuntimeApi =
   | 'defineTag'
   | 'strView'
   | 'slice'
-  | 'ByteBuffer';
+  | 'ByteBuffer'
+  | 'isTaggedLive'
+  | 'taggedBytes';
 
 export type OwnerKind = 'arena' | 'pool' | 'objectPool';
 
@@ -75,6 +77,8 @@ const RUNTIME_APIS: ReadonlySet<string> = new Set<RuntimeApi>([
   'strView',
   'slice',
   'ByteBuffer',
+  'isTaggedLive',
+  'taggedBytes',
 ]);
 const RUNTIME_TYPES: ReadonlySet<string> = new Set<RuntimeTypeName>(['Arena', 'Pool', 'ObjectPool', 'Handle']);
 

@@ -62,6 +62,7 @@ function isHarmlessRead(identifier: TSESTree.Identifier, model: OwnershipModel):
   if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(identifier)) {
     const method = methodCallOf(parent);
     if (method && ASKING_METHODS.has(method.name)) return true;
+    if (model.api.apiOf(parent.callee) === 'isTaggedLive') return true;
     // Freeing again is a double free, reported by no-mixed-ownership rather than here.
     if (model.frees.some((event) => event.call === parent)) return true;
   }

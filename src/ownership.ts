@@ -750,6 +750,7 @@ class ModelBuilder implements OwnershipModel {
     for (const call of this.calls) {
       const api = this.api.apiOf(call.callee);
       if (api === 'strView' || api === 'slice') this.deriveView(call);
+      if (api === 'taggedBytes') this.deriveFromOwnerCall(this.tagged(call), 'view', call);
     }
   }
 

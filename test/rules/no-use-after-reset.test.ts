@@ -74,6 +74,8 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `function clear(x) { x.reset(); } const a = createArena(64, 'a'); const h = a.alloc(8); clear(a); a.bytes(h);`,
     IMPORT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function size(arena: Arena) { return arena.used; } const a = createArena(64, 'a'); const h = a.alloc(8); size(a); a.bytes(h);`,
     IMPORT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function later(arena: Arena) { return () => arena.reset(); } const a = createArena(64, 'a'); const h = a.alloc(8); later(a); a.bytes(h);`,
+    // isTaggedLive asks without throwing.
+    `import { allocTagged, freeTagged, isTaggedLive, MemTag } from 'eslint-plugin-arena/runtime'; const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); check(isTaggedLive(h));`,
     // Reset and use in different functions.
     IMPORT + `const a = createArena(64, 'a'); function reset() { a.reset(); } function read(h: number) { return h; } read(a.alloc(8));`,
   ],
@@ -182,6 +184,11 @@ runRuleTests('no-use-after-reset', rule, {
       // The tagged allocator.
       code: IMPORT + `const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); use(h);`,
       errors: [{ messageId: 'afterFree' }],
+    },
+    {
+      // A view of tagged memory outlives its free.
+      code: `import { allocTagged, freeTagged, taggedBytes, MemTag } from 'eslint-plugin-arena/runtime'; const h = allocTagged(8, MemTag.Temp); const bytes = taggedBytes(h); freeTagged(h, MemTag.Temp); bytes[0] = 1;`,
+      errors: [{ messageId: 'afterFree', data: { name: 'bytes', call: 'freeTagged', line: 1, kind: 'view', owner: 'allocTagged' } }],
     },
     {
       // Owner calls after destroy.
