@@ -1,11 +1,13 @@
 // The slot table shared by pools, object pools and the tagged heap: fixed slots, a LIFO free list
 // (so `free` then `alloc` hands back the same slot), and a generation per slot (thunderdome/slotmap).
 //
-// A handle is `ownerId * SERIAL_SPACE + generation * slotSpace + slot` (see registry.ts). The live
-// handle of each slot is kept in `slotHandle` (NaN while free), so checking a handle is one mask and
-// one compare: `slotHandle[handle & slotMask] === handle`. Freeing bumps the slot's generation; a
-// slot whose generation would leave the owner's serial space is retired (never reused) rather than
-// wrapped, so a stale handle can never match again.
+// A handle is `ownerId * SERIAL_SPACE + generation * slotSpace + slot` (see registry.ts). One
+// Float64Array, `slotHandle`, holds per slot either its live handle (>= 0) or, while the slot is
+// free, `-1 - next`, where `next` is the handle its next allocation will get. Checking a handle is one
+// mask and one compare (`slotHandle[handle & slotMask] === handle`: a handle is never negative),
+// allocating is a negation, and freeing adds slotSpace (the next generation). A slot whose next
+// generation would leave the owner's serial space is retired (never reused) rather than wrapped, so a
+// stale handle can never match again.
 import { POISON_BYTE, captureSite, debugMode, isDebugMode } from './debug.js';
 import { ArenaError, describeHandleValue, describeOwner, type OwnerKind } from './errors.js';
 import {
@@ -51,20 +53,21 @@ export abstract class SlotOwner implements RegisteredOwner {
 
   protected readonly slotSpace: number;
   protected readonly slotMask: number;
-  /** Generations per slot: generation * slotSpace + slot must stay below SERIAL_SPACE. */
-  protected readonly generationLimit: number;
   protected id = 0;
   protected idBase = 0;
+  /** First handle beyond this owner's serial space: a slot whose next handle reaches it retires. */
+  protected handleLimit = 0;
   protected firstGeneration = 0;
 
+  /** Per slot: the live handle, or -1 - (the slot's next handle) while free or retired. */
   protected slotHandle = new Float64Array(0);
-  protected slotGeneration = new Float64Array(0);
   protected counted = new Uint8Array(0);
   protected freeStack = new Int32Array(0);
   protected freeTop = 0;
   protected totalSlots = 0;
   protected retiredSlots = 0;
-  protected live = 0;
+  /** Slots that can be live (not retired; 0 once destroyed): live = usableSlots - freeTop. */
+  private usableSlots = 0;
   protected peakLive = 0;
   protected isDestroyed = false;
   protected sites: SlotSites | null = null;
@@ -92,7 +95,6 @@ export abstract class SlotOwner implements RegisteredOwner {
     const slotBits = Math.min(wanted, cap);
     this.slotSpace = 2 ** slotBits;
     this.slotMask = this.slotSpace - 1;
-    this.generationLimit = SERIAL_SPACE / this.slotSpace;
   }
 
   /** Subclasses call this once their storage exists, so a failing factory leaves no id behind. */
@@ -100,6 +102,7 @@ export abstract class SlotOwner implements RegisteredOwner {
     const { id, firstSerial } = acquireOwnerId(this, this.slotSpace);
     this.id = id;
     this.idBase = id * SERIAL_SPACE;
+    this.handleLimit = this.idBase + SERIAL_SPACE;
     this.firstGeneration = firstSerial / this.slotSpace;
     this.addSlots(this.blockSlots);
   }
@@ -118,6 +121,10 @@ export abstract class SlotOwner implements RegisteredOwner {
   }
   get inUse(): number {
     return this.live;
+  }
+  /** Live slots, derived from the free list so that alloc and free keep no separate counter. */
+  protected get live(): number {
+    return this.usableSlots - this.freeTop;
   }
   get peak(): number {
     return this.peakLive;
@@ -148,12 +155,10 @@ export abstract class SlotOwner implements RegisteredOwner {
     const total = this.totalSlots + count;
     if (total > this.slotHandle.length) {
       const capacity = Math.max(total, this.slotHandle.length * 2);
+      // NaN beyond the slots in use: it equals no handle.
       const handles = new Float64Array(capacity).fill(NaN);
       handles.set(this.slotHandle);
       this.slotHandle = handles;
-      const generations = new Float64Array(capacity);
-      generations.set(this.slotGeneration);
-      this.slotGeneration = generations;
       const counted = new Uint8Array(capacity);
       counted.set(this.counted);
       this.counted = counted;
@@ -161,17 +166,21 @@ export abstract class SlotOwner implements RegisteredOwner {
       stack.set(this.freeStack.subarray(0, this.freeTop));
       this.freeStack = stack;
     }
-    this.slotGeneration.fill(this.firstGeneration, this.totalSlots, total);
+    const firstHandle = this.idBase + this.firstGeneration * this.slotSpace;
+    for (let slot = this.totalSlots; slot < total; slot++) this.slotHandle[slot] = -1 - (firstHandle + slot);
     // Pushed in reverse so slot 0 is handed out first.
     for (let slot = total - 1; slot >= this.totalSlots; slot--) this.freeStack[this.freeTop++] = slot;
+    this.usableSlots += count;
     this.totalSlots = total;
   }
 
   /** Pops a free slot and issues its handle. Callers made sure the free list is not empty. */
   protected take(): number {
-    const slot = this.freeStack[--this.freeTop]!;
-    this.slotHandle[slot] = this.idBase + this.slotGeneration[slot]! * this.slotSpace + slot;
-    if (++this.live > this.peakLive) this.notePeak();
+    const top = this.freeTop - 1;
+    const slot = this.freeStack[top]!;
+    this.freeTop = top;
+    this.slotHandle[slot] = -1 - this.slotHandle[slot]!;
+    if (this.usableSlots - top > this.peakLive) this.notePeak();
     if (this.sites !== null || debugMode) this.recordAllocSite(slot);
     return slot;
   }
@@ -196,17 +205,33 @@ export abstract class SlotOwner implements RegisteredOwner {
 
   /** Returns a live slot to the free list under its next generation, or retires it. */
   protected release(slot: number, size: number): void {
-    this.slotHandle[slot] = NaN;
+    const handle = this.slotHandle[slot]!;
+    const next = handle + this.slotSpace;
+    this.slotHandle[slot] = -1 - next;
     if (this.counted[slot] === 1) {
       this.counted[slot] = 0;
       chargeFree(this.tag, size);
     }
-    const generation = this.slotGeneration[slot]! + 1;
-    this.slotGeneration[slot] = generation;
-    if (generation < this.generationLimit) this.freeStack[this.freeTop++] = slot;
-    else this.retiredSlots++;
-    this.live--;
-    if (this.sites !== null) this.recordFreeSite(slot, generation - 1);
+    if (next < this.handleLimit) this.freeStack[this.freeTop++] = slot;
+    else this.retire();
+    if (this.sites !== null) this.recordFreeSite(slot, this.generationOf(handle));
+  }
+
+  private retire(): void {
+    this.retiredSlots++;
+    this.usableSlots--;
+  }
+
+  /** The generation encoded in one of this owner's handles. */
+  protected generationOf(handle: number): number {
+    return Math.floor((handle - this.idBase) / this.slotSpace);
+  }
+
+  /** The slot's current generation: of its live handle, or of the handle it will issue next. */
+  private currentGeneration(slot: number): number | undefined {
+    const value = this.slotHandle[slot];
+    if (value === undefined || Number.isNaN(value)) return undefined;
+    return this.generationOf(value >= 0 ? value : -1 - value);
   }
 
   private recordAllocSite(slot: number): void {
@@ -234,14 +259,14 @@ export abstract class SlotOwner implements RegisteredOwner {
     let maxGeneration = this.firstGeneration;
     for (let slot = 0; slot < this.totalSlots; slot++) {
       if (this.counted[slot] === 1) chargeFree(this.tag, sizeOf(slot));
-      maxGeneration = Math.max(maxGeneration, this.slotGeneration[slot]!);
+      maxGeneration = Math.max(maxGeneration, this.currentGeneration(slot) ?? maxGeneration);
     }
     this.isDestroyed = true;
     releaseOwnerId(this.id, (maxGeneration + 1) * this.slotSpace);
     this.slotHandle = new Float64Array(0);
     this.counted = new Uint8Array(0);
     this.freeTop = 0;
-    this.live = 0;
+    this.usableSlots = 0;
   }
 
   protected throwDestroyed(action: string): never {
@@ -275,8 +300,8 @@ export abstract class SlotOwner implements RegisteredOwner {
     const generation = Math.floor(serial / this.slotSpace);
     const slot = serial - generation * this.slotSpace;
     const earlierOwner = id === this.id && generation < this.firstGeneration;
-    const current = this.slotGeneration[slot];
-    const slotLive = !Number.isNaN(this.slotHandle[slot] ?? NaN);
+    const current = this.currentGeneration(slot);
+    const slotLive = (this.slotHandle[slot] ?? -1) >= 0;
     const issued =
       id === this.id &&
       !earlierOwner &&

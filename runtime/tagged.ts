@@ -155,7 +155,7 @@ class TaggedHeap extends SlotOwner {
     const result: TaggedAllocationInfo[] = [];
     for (let slot = 0; slot < this.totalSlots; slot++) {
       const handle = this.slotHandle[slot]!;
-      if (Number.isNaN(handle)) continue;
+      if (!(handle >= 0)) continue; // free slots hold -1 - (their next handle)
       result.push({ handle: handle as Handle, tag: this.tags[slot]! as Tag, size: this.sizes[slot]!, site: this.sites?.alloc[slot] });
     }
     return result;
