@@ -12,7 +12,6 @@ import {
   isWithin,
   memberName,
   unwrapExpression,
-  type FunctionNode,
   type OwnedValue,
   type Owner,
   type OwnershipModel,
@@ -345,4 +344,3 @@ function groupByOwner(values: ReadonlySet<OwnedValue>): Map<Owner, OwnedValue[]>
   return grouped;
 }
 
-export type { FunctionNode };

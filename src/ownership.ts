@@ -4,17 +4,23 @@
  * destructuring, containers, conditional and logical expressions), each owner's lifetime events
  * (reset, destroy, free, end of a `withArena` callback) and its lifetime scope.
  *
- * Intra-procedural and syntactic: values are followed through the scope manager's references,
- * flow-insensitively (a variable holds the union of everything ever written to it); the rules
- * recover order with {@link CodePathIndex} queries. Values passed into functions are not followed
- * (a call argument is a borrow), except a `withArena` callback's return value, which becomes the
- * value of the `withArena` call.
+ * Owners come from creation calls (`const`/`let`/`using`), `withArena` callbacks, instance fields
+ * (`this.pool`), parameters annotated with a runtime type, and — with type information — any
+ * `const`/parameter typed as one (see typed-owners.ts).
+ *
+ * Mostly intra-procedural and syntactic: values are followed through the scope manager's
+ * references, flow-insensitively (a variable holds the union of everything ever written to it);
+ * the rules recover order with {@link CodePathIndex} queries. Values passed into functions are not
+ * followed (a call argument is a borrow), with two exceptions: a `withArena` callback's return
+ * value becomes the value of the `withArena` call, and a function of the same file acting on an
+ * owner parameter (reset/destroy/free through it, or returning its handles) acts at its call sites.
  *
  * Usage from a rule: `return useOwnership(context, (model, paths) => { ...report... })`. The model
- * is built once per file (at rule creation, before traversal) and shared by every rule that asks for it. The `paths`
- * index handed to `onModel` records only {@link OwnershipModel.queriedNodes}: references of owner
- * and value variables and their writers, owner creations (call and declarator), owner method
- * calls, lifetime events and withArena calls; asking about any other node throws.
+ * is built once per file (at rule creation, before traversal) and shared by every rule that asks
+ * for it. The `paths` index handed to `onModel` records only {@link OwnershipModel.queriedNodes}:
+ * references of owner and value variables and their writers, owner creations (call and
+ * declarator), owner method calls, lifetime events and withArena calls; asking about any other
+ * node throws.
  */
 
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
@@ -384,7 +390,8 @@ class ModelBuilder implements OwnershipModel {
    * is skipped: which owner it holds at a given point is not followed.
    */
   private collectFieldOwners(): void {
-    const candidates = new Map<TSESTree.Node, Map<string, { call: TSESTree.CallExpression; kind: OwnerKind }>>();
+    // kind null: the field is created more than once, which one it holds is not followed.
+    const candidates = new Map<TSESTree.Node, Map<string, { call: TSESTree.CallExpression; kind: OwnerKind | null }>>();
     for (const call of this.calls) {
       const kind = this.api.ownerKindOfCreation(call);
       if (!kind) continue;
@@ -392,8 +399,7 @@ class ModelBuilder implements OwnershipModel {
       if (!site) continue;
       let fields = candidates.get(site.classNode);
       if (!fields) candidates.set(site.classNode, (fields = new Map()));
-      // Two creations for one field: ambiguous, drop it.
-      fields.set(site.name, fields.has(site.name) ? { call, kind: null as unknown as OwnerKind } : { call, kind });
+      fields.set(site.name, { call, kind: fields.has(site.name) ? null : kind });
     }
     for (const [classNode, fields] of candidates) {
       const members = new Map<string, TSESTree.MemberExpression[]>();
@@ -731,7 +737,7 @@ class ModelBuilder implements OwnershipModel {
     for (const owner of this.owners) {
       for (const { name, call } of owner.methodCalls) {
         if (this.api.methods.alloc.has(name)) {
-          this.flow(call, new Set([this.newValue(owner, owner.kind === 'objectPool' ? 'handle' : 'handle', call, new Set([call]))]), 'direct');
+          this.flow(call, new Set([this.newValue(owner, 'handle', call, new Set([call]))]), 'direct');
         }
       }
     }
