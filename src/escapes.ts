@@ -70,9 +70,12 @@ function leavingFunction(owner: Owner): TSESTree.Node | null {
   return isFunctionNode(scope) ? scope : enclosingFunction(scope);
 }
 
+/** Whether the variable lives inside `scope`; a parameter of the scope function belongs to the caller. */
 function isDeclaredWithin(variable: Scope.Variable | null, scope: TSESTree.Node): boolean {
-  const name = variable?.defs[0]?.name;
-  return !!name && isWithin(name, scope);
+  const definition = variable?.defs[0];
+  if (!definition) return false;
+  if (definition.type === 'Parameter' && definition.node === scope) return false;
+  return isWithin(definition.name, scope);
 }
 
 /** The variable or `this` at the root of `a.b[c].d`, or null when it is a call result etc. */

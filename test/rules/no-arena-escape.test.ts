@@ -252,6 +252,11 @@ runRuleTests('no-arena-escape', rule, {
       errors: [{ messageId: 'thrown', suggestions: [{ messageId: 'copyView', output: RT + `withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); try { work(); } catch { throw v.slice(); } });` }] }],
     },
     {
+      // A parameter of the function that destroys the arena belongs to the caller.
+      code: RT + `function fill(out: number[]) { const a = createArena(64, 'a'); out.push(a.alloc(8)); a.destroy(); }`,
+      errors: [{ messageId: 'storedOuter', data: { What: 'A handle', owner: 'a', target: 'out', scope: "the function that destroys 'a'" }, suggestions: [{ messageId: 'copyHandle', output: RT + `function fill(out: number[]) { const a = createArena(64, 'a'); out.push(a.bytes(a.alloc(8)).slice()); a.destroy(); }` }] }],
+    },
+    {
       // The arena itself leaving its scope.
       code: RT + `export const leaked = withArena(64, 'w', (a) => a);`,
       errors: [{ messageId: 'ownerEscapes', data: { owner: 'a', how: 'is returned', scope: 'the end of the withArena callback' } }],
