@@ -144,14 +144,23 @@ export class EscapeFinder {
     scope: TSESTree.Node,
     capturedBy: Set<TSESTree.Node>,
   ): string | null {
+    // Up through TS wrappers and array/object literals: `return { arena }` carries it out too.
     let current: TSESTree.Node = identifier;
-    while (
-      current.parent &&
-      (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
-        current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-        current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression)
-    ) {
-      current = current.parent;
+    for (;;) {
+      const up: TSESTree.Node | undefined = current.parent;
+      if (
+        up &&
+        (((up.type === AST_NODE_TYPES.TSAsExpression ||
+          up.type === AST_NODE_TYPES.TSNonNullExpression ||
+          up.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
+          up.expression === current) ||
+          up.type === AST_NODE_TYPES.ArrayExpression ||
+          (up.type === AST_NODE_TYPES.Property && up.value === current && up.parent.type === AST_NODE_TYPES.ObjectExpression))
+      ) {
+        current = up.type === AST_NODE_TYPES.Property ? up.parent : up;
+        continue;
+      }
+      break;
     }
     const parent = current.parent;
     if (!parent) return null;

@@ -262,6 +262,10 @@ runRuleTests('no-arena-escape', rule, {
       errors: [{ messageId: 'ownerEscapes', data: { owner: 'a', how: 'is returned', scope: 'the end of the withArena callback' } }],
     },
     {
+      code: RT + `export const bundle = withArena(64, 'w', (a) => ({ arena: a, size: 1 }));`,
+      errors: [{ messageId: 'ownerEscapes', data: { owner: 'a', how: 'is returned', scope: 'the end of the withArena callback' } }],
+    },
+    {
       code: RT + `let keep: unknown; function f() { using arena = createArena(64, 'a'); keep = arena; }`,
       errors: [{ messageId: 'ownerEscapes', data: { owner: 'arena', how: "is assigned to 'keep'", scope: "the end of the block of 'using arena'" } }],
     },
