@@ -281,6 +281,12 @@ export class EscapeFinder {
 
   /** setTimeout(fn), promise.then(fn), emitter.on('x', fn)...: the description, else null. */
   private schedulingCall(call: TSESTree.CallExpression, owner: Owner): string | null {
+    const via = this.schedulingKind(call, owner);
+    // `await new Promise((resolve) => setTimeout(() => { ...; resolve(); }))`: the scope waits for it.
+    return via !== null && isInAwaitedPromiseExecutor(call, leavingFunction(owner)) ? null : via;
+  }
+
+  private schedulingKind(call: TSESTree.CallExpression, owner: Owner): string | null {
     const callee = unwrapExpression(call.callee);
     if (callee.type === AST_NODE_TYPES.Identifier) {
       if (!TIMER_FUNCTIONS.has(callee.name)) return null;
@@ -302,8 +308,21 @@ export class EscapeFinder {
   }
 }
 
+/** Whether `call` runs in the executor of a `new Promise(...)` that the scope awaits or returns. */
+function isInAwaitedPromiseExecutor(call: TSESTree.Node, leaving: TSESTree.Node | null): boolean {
+  const executor = enclosingFunction(call);
+  const construction = executor?.parent;
+  return (
+    construction?.type === AST_NODE_TYPES.NewExpression &&
+    construction.callee.type === AST_NODE_TYPES.Identifier &&
+    construction.callee.name === 'Promise' &&
+    construction.arguments[0] === executor &&
+    isAwaitedWithin(construction, leaving)
+  );
+}
+
 /** A promise chain awaited, or returned from the scope's own function (then waited for), is done before the scope ends. */
-function isAwaitedWithin(call: TSESTree.CallExpression, leaving: TSESTree.Node | null): boolean {
+function isAwaitedWithin(call: TSESTree.Node, leaving: TSESTree.Node | null): boolean {
   let current: TSESTree.Node = call;
   for (;;) {
     const parent: TSESTree.Node | undefined = current.parent;

@@ -50,6 +50,8 @@ runRuleTests('no-arena-escape', rule, {
     // The scoped arena itself passed down (a borrow) or used by immediate callbacks.
     RT + `withArena(64, 'w', (a) => { fill(a); [1, 2].forEach((n) => a.alloc(n)); const local = { a }; use(local); });`,
     RT + `function f() { using a = createArena(64, 'a'); return measure(a); }`,
+    // A promisified timer the callback awaits runs before the arena is destroyed.
+    RT + `withArena(64, 'w', async (a) => { const h = a.alloc(8); await new Promise<void>((resolve) => setTimeout(() => { a.bytes(h); resolve(); }, 10)); });`,
     // Thrown and caught inside the scope.
     RT + `withArena(64, 'w', (a) => { try { throw a.bytes(a.alloc(8)); } catch (view) { report(view); } });`,
     // Generators yielding copies.
@@ -250,6 +252,11 @@ runRuleTests('no-arena-escape', rule, {
       // Thrown from a try without catch, or from the catch block itself.
       code: RT + `withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); try { work(); } catch { throw v; } });`,
       errors: [{ messageId: 'thrown', suggestions: [{ messageId: 'copyView', output: RT + `withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); try { work(); } catch { throw v.slice(); } });` }] }],
+    },
+    {
+      // The same promisified timer, not awaited.
+      code: RT + `withArena(64, 'w', (a) => { const h = a.alloc(8); void new Promise<void>((resolve) => setTimeout(() => { use(h); resolve(); }, 10)); });`,
+      errors: [{ messageId: 'captured', data: { target: 'h', what: 'a handle', owner: 'a', via: 'setTimeout', scope: 'the withArena callback' } }],
     },
     {
       // A parameter of the function that destroys the arena belongs to the caller.
