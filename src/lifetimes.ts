@@ -8,6 +8,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import type { CodePathIndex } from './code-paths.js';
 import {
+  isFunctionNode,
   isWithin,
   methodCallOf,
   type LifetimeEvent,
@@ -172,7 +173,10 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
     for (const write of writes) {
       const { value } = write;
       const scopedCall = value.owner.scopedCall;
-      if (scopedCall) {
+      // An async callback's arena lives until its promise settles: only an awaited call ends it here.
+      const scopedBody = scopedCall?.arguments[scopedCall.arguments.length - 1];
+      const endsAtCall = !!scopedCall && !(isFunctionNode(scopedBody) && scopedBody.async && scopedCall.parent?.type !== AST_NODE_TYPES.AwaitExpression);
+      if (scopedCall && endsAtCall) {
         const body = scopedCall.arguments[scopedCall.arguments.length - 1];
         // Written inside the callback (to an outer variable) or from the withArena result: dead
         // from the moment the withArena call returns.

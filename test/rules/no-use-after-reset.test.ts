@@ -74,6 +74,8 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `function clear(x) { x.reset(); } const a = createArena(64, 'a'); const h = a.alloc(8); clear(a); a.bytes(h);`,
     IMPORT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function size(arena: Arena) { return arena.used; } const a = createArena(64, 'a'); const h = a.alloc(8); size(a); a.bytes(h);`,
     IMPORT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function later(arena: Arena) { return () => arena.reset(); } const a = createArena(64, 'a'); const h = a.alloc(8); later(a); a.bytes(h);`,
+    // An async withArena that is not awaited keeps its arena until the promise settles.
+    IMPORT + `let view: Uint8Array | undefined; const done = withArena(64, 'w', async (a) => { view = a.bytes(a.alloc(8)); await tick(); }); view![0] = 1; void done;`,
     // isTaggedLive asks without throwing.
     `import { allocTagged, freeTagged, isTaggedLive, MemTag } from 'eslint-plugin-arena/runtime'; const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); check(isTaggedLive(h));`,
     // Reset and use in different functions.
@@ -150,6 +152,16 @@ runRuleTests('no-use-after-reset', rule, {
     {
       code: IMPORT + `let view: Uint8Array | undefined; withArena(64, 'w', (arena) => { view = arena.bytes(arena.alloc(8)); }); view![0] = 1;`,
       errors: [{ messageId: 'afterScope' }],
+    },
+    {
+      // Awaited: the arena is gone after the await.
+      code: IMPORT + `async function f() { let view: Uint8Array | undefined; await withArena(64, 'w', async (a) => { view = a.bytes(a.alloc(8)); }); view![0] = 1; }`,
+      errors: [{ messageId: 'afterScope' }],
+    },
+    {
+      // Nested loops: allocated per outer iteration, reset at the end of each inner one.
+      code: IMPORT + `const a = createArena(64, 'a'); for (const row of rows) { const h = a.alloc(8); for (const cell of row) { a.bytes(h)[0] = cell; a.reset(); } }`,
+      errors: [{ messageId: 'afterReset' }],
     },
     {
       // try/finally.
