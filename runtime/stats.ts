@@ -3,7 +3,8 @@
 //
 // Peaks are folded in lazily: between two releases a tag's current bytes only grow, so its highest
 // value is the one just before a release (or now). Releases and readers fold the current value into
-// the peak; allocations do not look at it. Tracked bytes (all tags) are the sum of current bytes,
+// the peak; an allocation only compares with the level at which a new peak gets a timestamp (1/64
+// above the last stamped one), so peak times stay those of the allocations that reached them. Tracked bytes (all tags) are the sum of current bytes,
 // kept up to date on the fast path only while a pressure hook or band watch needs them.
 import { ArenaError } from './errors.js';
 import { MAX_TAGS, allTags, isDefinedTag, tagName, throwInvalidTag } from './tags.js';
@@ -149,8 +150,11 @@ export function chargeAlloc(tag: number, size: number): void {
  * allocation is released (countSizeClass), and report live ones through the contributor below.
  */
 export function chargeAllocUnclassified(tag: number, size: number): void {
-  currentBytes[tag] = currentBytes[tag]! + size;
+  const current = currentBytes[tag]! + size;
+  currentBytes[tag] = current;
   totalAllocs[tag]!++;
+  // Only a compare once usage repeats earlier peaks: the peak itself is folded in later.
+  if (current > peakStampAbove[tag]!) foldPeak(tag);
   if (pressureWatched) trackAlloc(tag, size);
 }
 
