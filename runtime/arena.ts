@@ -32,6 +32,12 @@ export const DEFAULT_ALIGNMENT = 8;
 export const MAX_ALIGNMENT = 4096;
 /** Largest single allocation (and chunk); ArrayBuffer offsets are kept in 31 bits. */
 export const MAX_ALLOCATION = 2 ** 31 - MAX_ALIGNMENT;
+/**
+ * An arena's address space: every chunk lies below 2^31, so addresses are int32 values. V8 then keeps
+ * `addressOf` results, and index arithmetic on them, in integer registers (a double address would make
+ * every `view[address + k]` a float add and a conversion check).
+ */
+export const ARENA_ADDRESS_SPACE = 2 ** 31;
 /** Overflow chunks double in size up to this, unless a request needs more. */
 const MAX_GROWTH_CHUNK = 64 * 1024 * 1024;
 const INITIAL_RECORDS = 64;
@@ -75,8 +81,8 @@ class ArenaImpl implements Arena, RegisteredOwner {
   private previousIds: { id: number; firstSerial: number }[] = [];
 
   // Records of the current generation.
-  /** Address (chunk base + offset): addressOf is then a single load. */
-  private recAddress = new Float64Array(INITIAL_RECORDS);
+  /** Address (chunk base + offset, below ARENA_ADDRESS_SPACE): addressOf is then a single load. */
+  private recAddress = new Int32Array(INITIAL_RECORDS);
   private recSize = new Uint32Array(INITIAL_RECORDS);
   private recSite: (string | undefined)[] | null = null;
   // Tag runs of the current generation: run r covers [runFirst[r], runFirst[r + 1] or count).
@@ -263,9 +269,18 @@ class ArenaImpl implements Arena, RegisteredOwner {
         { ownerName: this.name, ownerKind: 'arena', tagName: tagLabel(tag) },
       );
     }
+    const addressRoom = ARENA_ADDRESS_SPACE - this.nextChunkBase();
+    if (size > addressRoom) {
+      throw new ArenaError(
+        'ERR_OUT_OF_MEMORY',
+        `${describeOwner('arena', this.name, tagLabel(tag))} cannot allocate ${size} bytes (align ${align}): ` +
+          `its chunks already span ${this.nextChunkBase()} of the ${ARENA_ADDRESS_SPACE} bytes of address space an arena has (${this.used} used)`,
+        { ownerName: this.name, ownerKind: 'arena', tagName: tagLabel(tag) },
+      );
+    }
     const lastSize = this.chunkBytes[this.chunks.length - 1]?.length ?? this.initialSize;
     const grown = Math.max(this.initialSize, Math.min(lastSize * 2, MAX_GROWTH_CHUNK));
-    this.addChunk(Math.min(Math.max(size, grown), room, MAX_ALLOCATION));
+    this.addChunk(Math.min(Math.max(size, grown), room, addressRoom, MAX_ALLOCATION));
     this.enterChunk(this.chunks.length - 1);
     return 0;
   }
@@ -282,15 +297,18 @@ class ArenaImpl implements Arena, RegisteredOwner {
       );
     }
     const previous = this.chunks.length - 1;
-    const base =
-      previous < 0
-        ? 0
-        : Math.ceil((this.chunkBase[previous]! + this.chunkBytes[previous]!.length) / MAX_ALIGNMENT) * MAX_ALIGNMENT;
+    const base = this.nextChunkBase();
     this.chunks.push(buffer);
     this.chunkBytes.push(new Uint8Array(buffer));
     this.chunkBase.push(base);
     this.capacityBytes += size;
     if (previous < 0) this.enterChunk(0);
+  }
+
+  /** Base of the next chunk: past the last one, aligned to MAX_ALIGNMENT. */
+  private nextChunkBase(): number {
+    const last = this.chunks.length - 1;
+    return last < 0 ? 0 : Math.ceil((this.chunkBase[last]! + this.chunkBytes[last]!.length) / MAX_ALIGNMENT) * MAX_ALIGNMENT;
   }
 
   private enterChunk(index: number): void {
@@ -317,7 +335,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
     }
     const capacity = Math.min(Math.max(this.recAddress.length, this.count * 2, INITIAL_RECORDS), SERIAL_SPACE - this.genStartSerial);
     if (capacity > this.recAddress.length) {
-      const addresses = new Float64Array(capacity);
+      const addresses = new Int32Array(capacity);
       addresses.set(this.recAddress.subarray(0, this.count));
       this.recAddress = addresses;
       this.recSize = grow32(this.recSize, capacity, this.count);
@@ -385,7 +403,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.capacityBytes = 0;
     this.currentSize = -1;
     this.currentOffset = 0;
-    this.recAddress = new Float64Array(0);
+    this.recAddress = new Int32Array(0);
     this.recSize = new Uint32Array(0);
     this.runCount = 0;
     this.openTag = NO_RUN;
