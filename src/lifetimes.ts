@@ -119,7 +119,7 @@ function isDereferencingHandleRead(identifier: TSESTree.Node): boolean {
 function readsOf(variable: Scope.Variable, model: OwnershipModel): TSESTree.Identifier[] {
   const reads: TSESTree.Identifier[] = [];
   for (const reference of variable.references) {
-    if (!reference.isRead() || reference.isWrite() || !reference.isValueReference) continue;
+    if (!reference.isRead() || reference.isWrite() || reference.isValueReference === false) continue;
     const identifier = reference.identifier;
     if (identifier.type === AST_NODE_TYPES.Identifier && !isHarmlessRead(identifier, model)) reads.push(identifier);
   }

@@ -48,3 +48,24 @@ describe('lifetime rules on odd code', () => {
     expect(report.messages.filter((message) => message.fatal === true)).toEqual([]);
   });
 });
+
+describe('lifetime rules on plain JavaScript (espree and eslint-scope, no TypeScript parser)', () => {
+  const javascript: Linter.Config[] = [{ ...config[0], files: ['**/*.js'], languageOptions: { sourceType: 'module', ecmaVersion: 'latest' } }];
+  const lint = (code: string): string[] =>
+    linter
+      .verify(`import { createArena, createPool, withArena } from 'eslint-plugin-arena/runtime';\n${code}`, javascript, { filename: 'plain.js' })
+      .map((message) => `${message.ruleId ?? 'fatal'}: ${message.message}`);
+
+  it('reports the same bugs as with the TypeScript parser', () => {
+    const messages = lint(`
+      const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); a.bytes(h);
+      const p = createPool(16, 4, 'p'); const q = createPool(16, 4, 'q'); const s = p.alloc(); q.free(s);
+      export const leaked = withArena(64, 'w', (arena) => arena.alloc(8));
+    `);
+    expect(messages.map((message) => message.split(':')[0])).toEqual([
+      'arena/no-use-after-reset',
+      'arena/no-mixed-ownership',
+      'arena/no-arena-escape',
+    ]);
+  });
+});
