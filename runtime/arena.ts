@@ -22,7 +22,17 @@ import {
   type OwnerInfo,
   type RegisteredOwner,
 } from './registry.js';
-import { addSizeClassContributor, chargeAllocUnclassified, chargeFreeBatch, countSizeClass, sizeClassOf, statsEnabled } from './stats.js';
+import {
+  addSizeClassContributor,
+  chargeDeferred,
+  chargeFreeBatch,
+  countSizeClassesOf,
+  deferredChargeBudget,
+  registerDeferredCharges,
+  sizeClassOf,
+  statsEnabled,
+  type DeferredCharges,
+} from './stats.js';
 import { MemTag, definedTagCount, isDefinedTag, tagLabel, throwInvalidTag } from './tags.js';
 import type { Arena, ArenaOptions, Handle, Tag } from './types.js';
 
@@ -61,7 +71,7 @@ interface GenerationHistory {
   readonly resetSite: string | undefined;
 }
 
-class ArenaImpl implements Arena, RegisteredOwner {
+class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
   readonly ownerKind = 'arena' as const;
   readonly name: string;
   readonly maxBytes: number;
@@ -93,6 +103,15 @@ class ArenaImpl implements Arena, RegisteredOwner {
   private openTag: number = NO_RUN;
   /** Whether the open run's allocations are counted in the stats. */
   private openCounted = false;
+
+  // Stats charges kept here until flushed (see stats.ts, deferred charges): counted allocations of
+  // the open run from index `flushedIndex` on, `pendingBytes` in total. While nothing is pending the
+  // budget is 0, so the next counted allocation takes chargeSlow and registers with the stats.
+  private pendingBytes = 0;
+  private chargeBudget = 0;
+  private flushedIndex = 0;
+  private pendingTag = 0;
+  private chargesRegistered = false;
 
   // Chunks.
   private chunks: ArrayBuffer[] = [];
@@ -190,13 +209,46 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.recAddress[index] = this.currentBase + offset;
     this.recSize[index] = size;
     this.count = index + 1;
-    if (counted) chargeAllocUnclassified(tag, size);
+    if (counted) {
+      const pending = this.pendingBytes + size;
+      this.pendingBytes = pending;
+      if (pending > this.chargeBudget) this.chargeSlow(tag);
+    }
     if (debugMode) this.recordSite(index);
     return (this.genStartHandle + index) as Handle;
   }
 
+  /**
+   * Pending charges reached the budget: register them with the stats (first allocation since the
+   * last flush), and flush when they could take the tag to a new peak-timestamp level.
+   */
+  private chargeSlow(tag: number): void {
+    if (!this.chargesRegistered) {
+      registerDeferredCharges(this, tag);
+      this.chargesRegistered = true;
+      this.pendingTag = tag;
+      this.chargeBudget = deferredChargeBudget(tag);
+    }
+    if (this.pendingBytes > this.chargeBudget) this.flushCharges();
+  }
+
+  /** Charges the pending allocations to the stats (called by stats.ts before any read). */
+  flushCharges(): void {
+    if (!this.chargesRegistered) return;
+    const bytes = this.pendingBytes;
+    const count = this.count - this.flushedIndex;
+    this.pendingBytes = 0;
+    this.chargeBudget = 0;
+    this.flushedIndex = this.count;
+    this.chargesRegistered = false;
+    chargeDeferred(this, this.pendingTag, bytes, count);
+  }
+
   /** Starts a tag run at `index` (the tag was checked by checkSlow). */
   private openRun(tag: number, counted: boolean, index: number): void {
+    this.flushCharges();
+    // Pending charges only ever cover the open run (an uncounted run before it charges nothing).
+    this.flushedIndex = index;
     const run = this.runCount;
     if (run === this.runFirst.length) {
       const first = new Uint32Array(run * 2);
@@ -369,6 +421,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
   // ---- reset / destroy ----------------------------------------------------------------------
   reset(): void {
     this.throwIfDestroyed();
+    this.flushCharges();
     this.foldPeaks(this.releaseRecords());
     const debug = isDebugMode();
     if (debug || this.recSite !== null) this.rememberGeneration(debug ? captureSite() : undefined);
@@ -377,6 +430,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.genStartHandle = this.idBase + this.genStartSerial;
     this.recordCapacity = Math.min(this.recAddress.length, SERIAL_SPACE - this.genStartSerial);
     this.count = 0;
+    this.flushedIndex = 0;
     this.runCount = 0;
     this.openTag = NO_RUN;
     this.generationCount++;
@@ -386,6 +440,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
 
   destroy(): void {
     this.throwIfDestroyed();
+    this.flushCharges();
     this.foldPeaks(this.releaseRecords());
     const debug = isDebugMode();
     if (debug) {
@@ -395,6 +450,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
     this.isDestroyed = true;
     releaseOwnerId(this.id, this.genStartSerial + this.count);
     this.count = 0;
+    this.flushedIndex = 0;
     this.recordCapacity = 0;
     this.usedBeforeCurrent = 0;
     this.chunks = [];
@@ -424,11 +480,7 @@ class ArenaImpl implements Arena, RegisteredOwner {
       let runBytes = 0;
       if (key >= COUNTED) {
         const tag = key & TAG_MASK;
-        for (let index = this.runFirst[run]!; index < end; index++) {
-          const size = sizes[index]!;
-          runBytes += size;
-          countSizeClass(tag, size);
-        }
+        runBytes = countSizeClassesOf(tag, sizes, this.runFirst[run]!, end);
         if (end > this.runFirst[run]!) chargeFreeBatch(tag, runBytes, end - this.runFirst[run]!);
       } else {
         for (let index = this.runFirst[run]!; index < end; index++) runBytes += sizes[index]!;

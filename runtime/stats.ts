@@ -42,6 +42,8 @@ function sumCurrentBytes(): number {
 
 /** Starts (or stops) keeping pressureState[TRACKED] current on every allocation and release. */
 function watchPressure(on: boolean): void {
+  // Owners flushed now compute their next budget with the new setting (0 while watched).
+  flushDeferredCharges();
   pressureWatched = on;
   pressureState[TRACKED] = sumCurrentBytes();
 }
@@ -139,6 +141,68 @@ export function sizeClassOf(size: number): number {
   return size <= 1 ? 0 : 32 - Math.clz32(size - 1);
 }
 
+// ---- deferred charges (arenas) ------------------------------------------------------------------
+// An arena adds its counted allocations up in its own fields and charges them here in one batch
+// (`flushCharges`). It registers here with its first unflushed allocation, and flushes before its
+// run of a tag ends, before a reset or destroy, whenever its pending bytes could take the tag past
+// the level at which a new peak gets a timestamp, and on every allocation while a pressure hook
+// or band watch is installed. Everything that reads the stats, and every other charge or release of
+// the same tag, flushes the registered arenas first: the numbers seen are always exact, and a peak
+// folded at a release includes the arenas' allocations made before it.
+
+/** Implemented by arenas: charge the pending allocations now (which unregisters the owner). */
+export interface DeferredCharges {
+  flushCharges(): void;
+}
+
+const pendingOwners: DeferredCharges[] = [];
+const pendingTagOf: number[] = [];
+/** Registered owners per tag, so a charge of a tag nobody defers costs one compare. */
+const pendingPerTag = new Int32Array(MAX_TAGS);
+
+/** An arena about to keep charges of `tag` pending; `flushCharges` must call chargeDeferred. */
+export function registerDeferredCharges(owner: DeferredCharges, tag: number): void {
+  pendingOwners.push(owner);
+  pendingTagOf.push(tag);
+  pendingPerTag[tag]!++;
+}
+
+/**
+ * How many more bytes an owner may keep pending on `tag` before it must flush: until the tag could
+ * reach its next peak-timestamp level; 0 while a pressure hook or band watch needs every byte.
+ */
+export function deferredChargeBudget(tag: number): number {
+  return pressureWatched ? 0 : peakStampAbove[tag]! - currentBytes[tag]!;
+}
+
+/** Charges `count` allocations of `tag` totalling `bytes` for a registered owner and unregisters it. */
+export function chargeDeferred(owner: DeferredCharges, tag: number, bytes: number, count: number): void {
+  const position = pendingOwners.indexOf(owner);
+  if (position >= 0) {
+    pendingOwners.splice(position, 1);
+    pendingTagOf.splice(position, 1);
+    pendingPerTag[tag]!--;
+  }
+  if (count === 0) return;
+  const current = currentBytes[tag]! + bytes;
+  currentBytes[tag] = current;
+  totalAllocs[tag] = totalAllocs[tag]! + count;
+  if (current > peakStampAbove[tag]!) foldPeak(tag);
+  if (pressureWatched) trackAlloc(tag, bytes);
+}
+
+/** Flushes every owner with pending charges of `tag`. */
+function flushTag(tag: number): void {
+  for (let index = pendingOwners.length - 1; index >= 0; index--) {
+    if (pendingTagOf[index] === tag) pendingOwners[index]!.flushCharges();
+  }
+}
+
+/** Flushes every owner with pending charges (before the stats are read). */
+export function flushDeferredCharges(): void {
+  while (pendingOwners.length > 0) pendingOwners[pendingOwners.length - 1]!.flushCharges();
+}
+
 /** Counts an allocation of `size` bytes under `tag`. Callers check `statsEnabled` first. */
 export function chargeAlloc(tag: number, size: number): void {
   sizeClassCounts[tag * SIZE_CLASSES + (size <= 1 ? 0 : 32 - Math.clz32(size - 1))]!++;
@@ -150,6 +214,7 @@ export function chargeAlloc(tag: number, size: number): void {
  * allocation is released (countSizeClass), and report live ones through the contributor below.
  */
 export function chargeAllocUnclassified(tag: number, size: number): void {
+  if (pendingPerTag[tag] !== 0) flushTag(tag);
   const current = currentBytes[tag]! + size;
   currentBytes[tag] = current;
   totalAllocs[tag]!++;
@@ -187,6 +252,7 @@ function foldPeak(tag: number): void {
 
 /** Counts the release of an allocation that chargeAlloc counted. */
 export function chargeFree(tag: number, size: number): void {
+  if (pendingPerTag[tag] !== 0) flushTag(tag);
   if (currentBytes[tag]! > peakBytes[tag]!) foldPeak(tag);
   currentBytes[tag] = currentBytes[tag]! - size;
   totalFrees[tag]!++;
@@ -195,6 +261,7 @@ export function chargeFree(tag: number, size: number): void {
 
 /** Counts the release of `count` allocations of `tag` totalling `bytes` (an arena reset). */
 export function chargeFreeBatch(tag: number, bytes: number, count: number): void {
+  if (pendingPerTag[tag] !== 0) flushTag(tag);
   foldPeak(tag);
   currentBytes[tag] = currentBytes[tag]! - bytes;
   totalFrees[tag] = totalFrees[tag]! + count;
@@ -204,6 +271,7 @@ export function chargeFreeBatch(tag: number, bytes: number, count: number): void
 /** A snapshot of `tag`'s counters. Throws ERR_INVALID_TAG for an undefined tag. */
 export function getStats(tag: Tag): MemStats {
   if (!isDefinedTag(tag)) throwInvalidTag(tag);
+  flushDeferredCharges();
   foldPeak(tag);
   return {
     currentBytes: currentBytes[tag]!,
@@ -263,12 +331,14 @@ export function formatBytes(bytes: number): string {
 
 /** Tracked bytes across all tags. */
 export function getTrackedBytes(): number {
+  flushDeferredCharges();
   return sumCurrentBytes();
 }
 
 /** When `tag`'s current peak was reached (`performance.now()` ms; 0 if never), to within 1/64 of the peak. */
 export function getPeakAt(tag: Tag): number {
   if (!isDefinedTag(tag)) throwInvalidTag(tag);
+  flushDeferredCharges();
   foldPeak(tag);
   return peakAt[tag]!;
 }
@@ -286,6 +356,22 @@ export function countSizeClass(tag: number, size: number): void {
   sizeClassCounts[tag * SIZE_CLASSES + (size <= 1 ? 0 : 32 - Math.clz32(size - 1))]!++;
 }
 
+/**
+ * Counts the released allocations `sizes[first..end)` of `tag` (every size >= 1) in their size
+ * classes and returns their total size: an arena reset releasing one run of a tag.
+ */
+export function countSizeClassesOf(tag: number, sizes: Uint32Array, first: number, end: number): number {
+  const classBase = tag * SIZE_CLASSES;
+  let bytes = 0;
+  for (let index = first; index < end; index++) {
+    const size = sizes[index]!;
+    bytes += size;
+    // clz32(0) is 32: size 1 lands in class 0 without a branch.
+    sizeClassCounts[classBase + 32 - Math.clz32(size - 1)]!++;
+  }
+  return bytes;
+}
+
 const sizeClassContributors: ((tag: number, counts: Float64Array) => void)[] = [];
 
 /** Lets an owner kind add the size classes of allocations it has not released (and counted) yet. */
@@ -298,6 +384,7 @@ export function addSizeClassContributor(contribute: (tag: number, counts: Float6
  * leaving current bytes and live counts alone (they describe memory that is still allocated).
  */
 export function resetStatCounters(): void {
+  flushDeferredCharges();
   const now = performance.now();
   for (let tag = 0; tag < MAX_TAGS; tag++) foldPeak(tag);
   for (let tag = 0; tag < MAX_TAGS; tag++) liveAtCounterReset[tag] = liveAtCounterReset[tag]! + totalAllocs[tag]! - totalFrees[tag]!;
