@@ -182,6 +182,7 @@ const mixedProgram = program(
     weighted(4, accessOps.read),
     weighted(4, accessOps.readViaOther),
     weighted(1, accessOps.setStats),
+    weighted(1, accessOps.observe),
     weighted(2, arenaOps.reset),
     weighted(1, arenaOps.destroyArena),
     weighted(1, poolOps.destroyPool),
@@ -262,7 +263,7 @@ const check = (programs: fc.Arbitrary<Op[]>, count: number, programSettings: Mod
   );
 };
 
-// 4,000 + 3,000 + 1,500 + 2,500 + 500 + 1,500 + 600 (debug mode) = 13,600 programs in the default run.
+// 4,000 + 3,000 + 1,500 + 2,500 + 1,000 + 500 + 1,500 + 600 (debug mode) = 14,600 programs in the default run.
 describe('runtime against the reference model', () => {
   // Arena and pool programs read peaks and stats only now and then (observe steps, and the end), so
   // the runtime must keep them right across frees and resets nobody looked at.
@@ -282,6 +283,10 @@ describe('runtime against the reference model', () => {
 
   it('everything at once, with tagged allocations and handles shown to the wrong owner', () => {
     check(mixedProgram, 2_500);
+  });
+
+  it('everything at once, peaks and stats read only now and then', () => {
+    check(mixedProgram, 1_000, observedRarely);
   });
 
   it('values that are not handles are refused by every accessor, on live and destroyed owners', () => {
