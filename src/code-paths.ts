@@ -306,6 +306,68 @@ export class CodePathIndex {
     );
   }
 
+  /**
+   * (a), batched: which of `targets` some path from `from` reaches (avoiding `options.avoiding`).
+   * One forward search, however many targets.
+   */
+  reachableAmong(from: TSESTree.Node, targets: Iterable<TSESTree.Node>, options: ReachabilityOptions = {}): Set<TSESTree.Node> {
+    return new Set(this.reachesThrough(from, null, targets, options).keys());
+  }
+
+  /**
+   * (a) through a middle node, batched: for each of `targets` reached by a path `from` -> one of
+   * `via` -> target that passes no node of `options.avoiding`, the first `via` node found on such
+   * a path. With `via` null the path needs no middle node. One search over (segment, passed-via)
+   * states, so the cost does not grow with the number of `via` nodes or targets.
+   */
+  reachesThrough(
+    from: TSESTree.Node,
+    via: Iterable<TSESTree.Node> | null,
+    targets: Iterable<TSESTree.Node>,
+    options: ReachabilityOptions = {},
+  ): Map<TSESTree.Node, TSESTree.Node | null> {
+    const reached = new Map<TSESTree.Node, TSESTree.Node | null>();
+    const targetPoints = groupNodesBySegment(this, targets);
+    if (targetPoints.size === 0) return reached;
+    const viaPoints = via === null ? null : groupNodesBySegment(this, via);
+    const kills = groupBySegment(this.killPoints(options.avoiding));
+    const firstKill = (segment: CodePathSegment, after: number): number => {
+      let first = Infinity;
+      for (const order of kills.get(segment) ?? []) if (order > after && order < first) first = order;
+      return first;
+    };
+    // Phase 1 (a via node passed, or none needed): collect targets; phase 0: look for a via node.
+    const visited: [Set<CodePathSegment>, Set<CodePathSegment>] = [new Set(), new Set()];
+    const queue: Array<{ segment: CodePathSegment; phase: 0 | 1; after: number; through: TSESTree.Node | null }> = [];
+    const walk = (segment: CodePathSegment, phase: 0 | 1, after: number, through: TSESTree.Node | null): void => {
+      const before = firstKill(segment, after);
+      if (phase === 1) {
+        for (const { order, node } of targetPoints.get(segment) ?? []) {
+          if (order > after && order < before && !reached.has(node)) reached.set(node, through);
+        }
+      } else {
+        let first: { order: number; node: TSESTree.Node } | null = null;
+        for (const candidate of viaPoints?.get(segment) ?? []) {
+          if (candidate.order > after && candidate.order < before && (!first || candidate.order < first.order)) first = candidate;
+        }
+        // Everything reachable from a later via node in this segment is reachable from the first.
+        if (first) {
+          walk(segment, 1, first.order, first.node);
+          return;
+        }
+      }
+      if (before === Infinity) for (const next of segment.nextSegments) queue.push({ segment: next, phase, after: -Infinity, through });
+    };
+    for (const start of this.reachablePoints(from)) walk(start.segment, viaPoints ? 0 : 1, start.order, null);
+    while (queue.length > 0) {
+      const { segment, phase, through } = queue.pop()!;
+      if (visited[phase].has(segment) || !segment.reachable) continue;
+      visited[phase].add(segment);
+      walk(segment, phase, -Infinity, through);
+    }
+    return reached;
+  }
+
   /** `from`'s reachable points; the search walks forward from them, stopping at kill points. */
   private search(
     from: TSESTree.Node,
@@ -347,6 +409,22 @@ export class CodePathIndex {
     if (nodes) for (const node of nodes) result.push(...this.reachablePoints(node));
     return result;
   }
+}
+
+function groupNodesBySegment(
+  index: CodePathIndex,
+  nodes: Iterable<TSESTree.Node>,
+): Map<CodePathSegment, Array<{ order: number; node: TSESTree.Node }>> {
+  const grouped = new Map<CodePathSegment, Array<{ order: number; node: TSESTree.Node }>>();
+  for (const node of nodes) {
+    for (const point of index.pointsOf(node)) {
+      if (!point.segment.reachable) continue;
+      const list = grouped.get(point.segment);
+      if (list) list.push({ order: point.order, node });
+      else grouped.set(point.segment, [{ order: point.order, node }]);
+    }
+  }
+  return grouped;
 }
 
 function groupBySegment(points: readonly CodePathPoint[]): Map<CodePathSegment, number[]> {

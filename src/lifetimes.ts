@@ -181,28 +181,46 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
         // Written inside the callback (to an outer variable) or from the withArena result: dead
         // from the moment the withArena call returns.
         const start = body && isWithin(write.node, body) ? scopedCall : write.node;
-        for (const read of reads) {
-          if (reported.has(read) || (body && isWithin(read, body))) continue;
-          if (paths.isReachableFrom(start, read, { avoiding })) {
-            reported.add(read);
-            found.push({ read, expression: read, variable, value, cause: { kind: 'scopeEnd', node: scopedCall } });
-          }
+        const outside = reads.filter((read) => !reported.has(read) && !(body && isWithin(read, body)));
+        for (const read of paths.reachableAmong(start, outside, { avoiding })) {
+          const identifier = read as TSESTree.Identifier;
+          reported.add(identifier);
+          found.push({ read: identifier, expression: identifier, variable, value, cause: { kind: 'scopeEnd', node: scopedCall } });
         }
       }
-      for (const event of killingEvents(value, roots)) {
-        if (!paths.isReachableFrom(write.node, event.call, { avoiding })) continue;
-        for (const read of reads) {
-          if (reported.has(read)) continue;
-          if (paths.isReachableFrom(event.call, read, { avoiding })) {
-            reported.add(read);
-            found.push({ read, expression: read, variable, value, cause: { kind: event.kind, node: event.call } });
-          }
-        }
-      }
+      reportThroughEvents(write.node, killingEvents(value, roots), reads, avoiding, paths, reported, (read, event) =>
+        found.push({ read, expression: read, variable, value, cause: { kind: event.kind, node: event.call } }),
+      );
     }
   }
   found.push(...findStaleElementReads(model, paths, roots, reported));
   return found.sort((a, b) => a.read.range[0] - b.read.range[0]);
+}
+
+/** Reads reached by a path write -> event -> read (no other write between): one batched search. */
+function reportThroughEvents<Read extends { readonly read: TSESTree.Identifier } | TSESTree.Identifier>(
+  write: TSESTree.Node,
+  events: readonly LifetimeEvent[],
+  reads: readonly Read[],
+  avoiding: readonly TSESTree.Node[],
+  paths: CodePathIndex,
+  reported: Set<TSESTree.Identifier>,
+  report: (read: Read, event: LifetimeEvent) => void,
+): void {
+  if (events.length === 0) return;
+  const identifierOf = (read: Read): TSESTree.Identifier => ('read' in read ? read.read : read);
+  const pending = reads.filter((read) => !reported.has(identifierOf(read)));
+  if (pending.length === 0) return;
+  const eventByCall = new Map(events.map((event) => [event.call as TSESTree.Node, event]));
+  const readByNode = new Map(pending.map((read) => [identifierOf(read) as TSESTree.Node, read]));
+  const reached = paths.reachesThrough(write, eventByCall.keys(), readByNode.keys(), { avoiding });
+  for (const [node, through] of reached) {
+    const read = readByNode.get(node)!;
+    const event = through ? eventByCall.get(through) : undefined;
+    if (!event || reported.has(identifierOf(read))) continue;
+    reported.add(identifierOf(read));
+    report(read, event);
+  }
 }
 
 const ELEMENT_READ_METHODS: ReadonlySet<string> = new Set(['at', 'pop', 'shift', 'find', 'findLast', 'get']);
@@ -296,16 +314,10 @@ function findStaleElementReads(
     const avoiding = [...model.writeNodesOf(variable), ...refillPoints(variable)];
     for (const write of writes) {
       // A free releases one element; which one is not known here, so only whole-owner events count.
-      for (const event of killingEvents(write.value, roots).filter((candidate) => candidate.kind !== 'free')) {
-        if (!paths.isReachableFrom(write.node, event.call, { avoiding })) continue;
-        for (const { read, expression } of reads) {
-          if (reported.has(read)) continue;
-          if (paths.isReachableFrom(event.call, read, { avoiding })) {
-            reported.add(read);
-            found.push({ read, expression, variable, value: write.value, cause: { kind: event.kind, node: event.call } });
-          }
-        }
-      }
+      const events = killingEvents(write.value, roots).filter((candidate) => candidate.kind !== 'free');
+      reportThroughEvents(write.node, events, reads, avoiding, paths, reported, ({ read, expression }, event) =>
+        found.push({ read, expression, variable, value: write.value, cause: { kind: event.kind, node: event.call } }),
+      );
     }
   }
   return found;
@@ -318,12 +330,19 @@ export function findOwnerUsesAfterDestroy(model: OwnershipModel, paths: CodePath
     const destroys = owner.events.filter((event) => event.kind === 'destroy');
     if (destroys.length === 0) continue;
     const avoiding = owner.variables.flatMap((variable) => model.writeNodesOf(variable));
-    for (const { name, call } of owner.methodCalls) {
-      if (ASKING_METHODS.has(name) || destroys.some((event) => event.call === call)) continue;
-      const destroy = destroys.find((event) => paths.isReachableFrom(event.call, call, { avoiding }));
-      const receiver = methodCallOf(call)?.receiver;
-      if (destroy && receiver?.type === AST_NODE_TYPES.Identifier) {
-        found.push({ owner, read: receiver, method: name, destroy: destroy.call });
+    const candidates = owner.methodCalls.filter(
+      ({ name, call }) =>
+        !ASKING_METHODS.has(name) &&
+        !destroys.some((event) => event.call === call) &&
+        methodCallOf(call)?.receiver.type === AST_NODE_TYPES.Identifier,
+    );
+    const reported = new Set<TSESTree.Node>();
+    for (const destroy of destroys) {
+      const reached = paths.reachableAmong(destroy.call, candidates.map(({ call }) => call), { avoiding });
+      for (const { name, call } of candidates) {
+        if (!reached.has(call) || reported.has(call)) continue;
+        reported.add(call);
+        found.push({ owner, read: methodCallOf(call)!.receiver as TSESTree.Identifier, method: name, destroy: destroy.call });
       }
     }
   }

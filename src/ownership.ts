@@ -1041,8 +1041,9 @@ class ModelBuilder implements OwnershipModel {
         if (state.contained.size > 0) this.flow(identifier, state.contained, 'contained');
         this.recordCapture(identifier, variable, state);
       }
-      this.refreshDerivedValues();
     }
+    // Roots only matter to the rules' queries, so they are filled in once the flow is complete.
+    this.refreshDerivedValues();
   }
 
   /** A read inside a function nested deeper than the variable's own: the function captures it. */

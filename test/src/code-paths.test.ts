@@ -124,6 +124,34 @@ describe('CodePathIndex.isReachableFrom', () => {
   });
 });
 
+describe('CodePathIndex batched queries', () => {
+  const SNIPPETS = [
+    'A(); E(); R(); K(); R();',
+    'A(); if (c) E(); else K(); R();',
+    'A(); for (const x of xs) { R(); if (x) E(); K(); R(); }',
+    'A(); while (c) { R(); E(); } R();',
+    'function f() { A(); try { E(); R(); } finally { K(); } R(); if (d) return; E(); R(); }',
+    'A(); switch (k) { case 1: E(); case 2: R(); break; default: K(); R(); } do { E(); } while (c); R();',
+    'R(); A(); E(); function g() { R(); } const h = () => { E(); R(); }; K(); R();',
+  ];
+
+  it.each(SNIPPETS)('agree with pairwise isReachableFrom: %s', (code) => {
+    const { index, call, calls } = analyze(code);
+    const from = call('A');
+    const via = calls('E');
+    const targets = calls('R');
+    const avoiding = calls('K');
+    const expectedThrough = targets.filter((target) => via.some((middle) => index.isReachableFrom(from, middle, { avoiding }) && index.isReachableFrom(middle, target, { avoiding })));
+    const through = index.reachesThrough(from, via, targets, { avoiding });
+    expect([...through.keys()].map((node) => node.range[0]).sort()).toEqual(expectedThrough.map((node) => node.range[0]).sort());
+    for (const [target, middle] of through) {
+      expect(middle && index.isReachableFrom(from, middle, { avoiding }) && index.isReachableFrom(middle, target, { avoiding })).toBe(true);
+    }
+    const expectedDirect = targets.filter((target) => index.isReachableFrom(from, target, { avoiding }));
+    expect([...index.reachableAmong(from, targets, { avoiding })].map((node) => node.range[0]).sort()).toEqual(expectedDirect.map((node) => node.range[0]).sort());
+  });
+});
+
 describe('CodePathIndex.everyPathPassesThrough', () => {
   const passes = (code: string, through: string[] = ['S'], exits?: Array<'return' | 'throw'>): boolean => {
     const { index, call, calls } = analyze(code);
