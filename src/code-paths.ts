@@ -11,6 +11,8 @@
  *     paths.isReachableFrom(resetCall, use);                          // (a)
  *     paths.isReachableFrom(resetCall, use, { avoiding: [reassign] }); // (a) with kill nodes
  *     paths.everyPathPassesThrough(createCall, destroyCalls);         // (b)
+ *     paths.reachableAmong(resetCall, uses, { avoiding });             // (a) for many targets at once
+ *     paths.reachesThrough(write, resetCalls, uses, { avoiding });     // write -> some reset -> use
  *   },
  * });
  * ```
