@@ -69,9 +69,7 @@ export function findScopedDestroys(model: OwnershipModel, paths: CodePathIndex):
           ? parent
           : null;
       const home = owner.creation ? enclosingFunction(owner.creation) : null;
-      const usedLater = owner.methodCalls.some(
-        ({ call: other }) => other !== call && paths.isReachableFrom(call, other),
-      );
+      const usedLater = paths.reachableAmong(call, owner.methodCalls.map(({ call: other }) => other).filter((other) => other !== call)).size > 0;
       const removable =
         statement !== null &&
         owner.scoping === 'using' &&
