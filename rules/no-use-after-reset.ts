@@ -69,7 +69,7 @@ export default createRule<Options, MessageIds>({
           node: use.read,
           messageId: 'ownerAfterDestroy',
           data: {
-            owner: use.read.name,
+            owner: context.sourceCode.getText(use.read),
             method: use.method,
             call: context.sourceCode.getText(use.destroy.callee),
             line: use.destroy.loc.start.line,

@@ -30,7 +30,8 @@ export interface StaleUse {
 
 export interface OwnerUseAfterDestroy {
   readonly owner: Owner;
-  readonly read: TSESTree.Identifier;
+  /** The receiver of the call: the owner variable (`a`) or field (`this.arena`). */
+  readonly read: TSESTree.Expression;
   readonly method: string;
   readonly destroy: TSESTree.CallExpression;
 }
@@ -331,10 +332,7 @@ export function findOwnerUsesAfterDestroy(model: OwnershipModel, paths: CodePath
     if (destroys.length === 0) continue;
     const avoiding = owner.variables.flatMap((variable) => model.writeNodesOf(variable));
     const candidates = owner.methodCalls.filter(
-      ({ name, call }) =>
-        !ASKING_METHODS.has(name) &&
-        !destroys.some((event) => event.call === call) &&
-        methodCallOf(call)?.receiver.type === AST_NODE_TYPES.Identifier,
+      ({ name, call }) => !ASKING_METHODS.has(name) && !destroys.some((event) => event.call === call) && methodCallOf(call) !== null,
     );
     const reported = new Set<TSESTree.Node>();
     for (const destroy of destroys) {
@@ -342,7 +340,7 @@ export function findOwnerUsesAfterDestroy(model: OwnershipModel, paths: CodePath
       for (const { name, call } of candidates) {
         if (!reached.has(call) || reported.has(call)) continue;
         reported.add(call);
-        found.push({ owner, read: methodCallOf(call)!.receiver as TSESTree.Identifier, method: name, destroy: destroy.call });
+        found.push({ owner, read: methodCallOf(call)!.receiver, method: name, destroy: destroy.call });
       }
     }
   }

@@ -198,6 +198,11 @@ runRuleTests('no-use-after-reset', rule, {
       errors: [{ messageId: 'afterFree' }],
     },
     {
+      // An instance-field arena used after its destroy.
+      code: IMPORT + `class Frame { arena = createArena(64, 'f'); close() { this.arena.destroy(); this.arena.alloc(1); } }`,
+      errors: [{ messageId: 'ownerAfterDestroy', data: { owner: 'this.arena', method: 'alloc', call: 'this.arena.destroy', line: 2 } }],
+    },
+    {
       // A view of tagged memory outlives its free.
       code: `import { allocTagged, freeTagged, taggedBytes, MemTag } from 'eslint-plugin-arena/runtime'; const h = allocTagged(8, MemTag.Temp); const bytes = taggedBytes(h); freeTagged(h, MemTag.Temp); bytes[0] = 1;`,
       errors: [{ messageId: 'afterFree', data: { name: 'bytes', call: 'freeTagged', line: 1, kind: 'view', owner: 'allocTagged' } }],
