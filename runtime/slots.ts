@@ -181,7 +181,8 @@ export abstract class SlotOwner implements RegisteredOwner {
     this.freeTop = top;
     this.slotHandle[slot] = -1 - this.slotHandle[slot]!;
     if (this.usableSlots - top > this.peakLive) this.notePeak();
-    if (this.sites !== null || debugMode) this.recordAllocSite(slot);
+    // A slot's alloc site is cleared when it is freed, so outside debug mode there is nothing to overwrite.
+    if (debugMode) this.recordAllocSite(slot);
     return slot;
   }
 
