@@ -46,14 +46,21 @@ const ASKING_METHODS: ReadonlySet<string> = new Set(['isLive']);
 
 /** A read that cannot go wrong on a stale value: `owner.isLive(h)`, `typeof h`, `h === null`. */
 function isHarmlessRead(identifier: TSESTree.Identifier, model: OwnershipModel): boolean {
-  const parent = identifier.parent;
+  let current: TSESTree.Node = identifier;
+  while (
+    (current.parent?.type === AST_NODE_TYPES.TSNonNullExpression || current.parent?.type === AST_NODE_TYPES.TSAsExpression) &&
+    current.parent.expression === current
+  ) {
+    current = current.parent;
+  }
+  const parent = current.parent;
   if (!parent) return true;
   if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'typeof') return true;
   if (
     parent.type === AST_NODE_TYPES.BinaryExpression &&
     ['==', '===', '!=', '!=='].includes(parent.operator)
   ) {
-    const other = parent.left === identifier ? parent.right : parent.left;
+    const other = parent.left === current ? parent.right : parent.left;
     if (
       (other.type === AST_NODE_TYPES.Literal && other.value === null) ||
       (other.type === AST_NODE_TYPES.Identifier && other.name === 'undefined')
@@ -61,7 +68,7 @@ function isHarmlessRead(identifier: TSESTree.Identifier, model: OwnershipModel):
       return true;
     }
   }
-  if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(identifier)) {
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(current as TSESTree.CallExpressionArgument)) {
     const method = methodCallOf(parent);
     if (method && ASKING_METHODS.has(method.name)) return true;
     if (model.api.apiOf(parent.callee) === 'isTaggedLive') return true;
@@ -117,12 +124,50 @@ function isDereferencingHandleRead(identifier: TSESTree.Node): boolean {
   }
 }
 
+/** Whether `test` asks `x.isLive(v)` / `isTaggedLive(v)` about `variable` (possibly negated or in a `&&`). */
+function asksIsLive(test: TSESTree.Node, variable: Scope.Variable, model: OwnershipModel): boolean {
+  const node = test.type === AST_NODE_TYPES.ChainExpression ? test.expression : test;
+  if (node.type === AST_NODE_TYPES.LogicalExpression && node.operator === '&&') {
+    return asksIsLive(node.left, variable, model) || asksIsLive(node.right, variable, model);
+  }
+  if (node.type !== AST_NODE_TYPES.CallExpression) return false;
+  const asking = methodCallOf(node)?.name === 'isLive' || model.api.apiOf(node.callee) === 'isTaggedLive';
+  const argument = node.arguments[0];
+  const target = argument ? unwrapIdentifier(argument) : null;
+  return asking && target !== null && model.variableOf(target) === variable;
+}
+
+function unwrapIdentifier(node: TSESTree.Node): TSESTree.Identifier | null {
+  let current = node;
+  while (current.type === AST_NODE_TYPES.TSNonNullExpression || current.type === AST_NODE_TYPES.TSAsExpression) current = current.expression;
+  return current.type === AST_NODE_TYPES.Identifier ? current : null;
+}
+
+/**
+ * Whether `node` only runs when `isLive` said the variable's memory is still live:
+ * `if (pool.isLive(h)) pool.bytes(h)`, `pool.isLive(h) && pool.free(h)`, `live ? use(h) : 0`.
+ * The code paths do not know what a condition means, so such guarded uses are trusted.
+ */
+export function isGuardedByIsLive(node: TSESTree.Node, variable: Scope.Variable, model: OwnershipModel): boolean {
+  for (let child: TSESTree.Node = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (isFunctionNode(parent)) return false;
+    if ((parent.type === AST_NODE_TYPES.IfStatement || parent.type === AST_NODE_TYPES.ConditionalExpression) && parent.consequent === child) {
+      if (asksIsLive(parent.test, variable, model)) return true;
+    }
+    if (parent.type === AST_NODE_TYPES.LogicalExpression && parent.operator === '&&' && parent.right === child) {
+      if (asksIsLive(parent.left, variable, model)) return true;
+    }
+  }
+  return false;
+}
+
 function readsOf(variable: Scope.Variable, model: OwnershipModel): TSESTree.Identifier[] {
   const reads: TSESTree.Identifier[] = [];
   for (const reference of variable.references) {
     if (!reference.isRead() || reference.isWrite() || reference.isValueReference === false) continue;
     const identifier = reference.identifier;
-    if (identifier.type === AST_NODE_TYPES.Identifier && !isHarmlessRead(identifier, model)) reads.push(identifier);
+    if (identifier.type !== AST_NODE_TYPES.Identifier || isHarmlessRead(identifier, model)) continue;
+    if (!isGuardedByIsLive(identifier, variable, model)) reads.push(identifier);
   }
   return reads;
 }
@@ -352,13 +397,14 @@ export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): Do
   const found: DoubleFree[] = [];
   const roots = freedRoots(model);
   for (const second of model.frees) {
-    const argument = second.argument;
-    if (argument?.type !== AST_NODE_TYPES.Identifier) continue;
+    const argument = second.argument ? unwrapIdentifier(second.argument) : null;
+    if (!argument) continue;
     const variable = model.variableOf(argument);
     if (!variable) continue;
     const secondRoots = roots.get(second);
     if (!secondRoots || secondRoots.size === 0) continue;
     const avoiding = model.writeNodesOf(variable);
+    if (isGuardedByIsLive(second.call, variable, model)) continue;
     for (const first of model.frees) {
       const firstRoots = roots.get(first);
       if (!firstRoots || first.owner !== second.owner || ![...secondRoots].some((root) => firstRoots.has(root))) continue;

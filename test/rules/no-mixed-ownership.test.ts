@@ -53,6 +53,8 @@ runRuleTests('no-mixed-ownership', rule, {
     RT + `class Graph { nodes = createPool(16, 4, 'n'); edges = createPool(16, 4, 'e'); m() { const h = this.nodes.alloc()!; const cb = function (this: { edges: { free(x: unknown): void } }) { this.edges.free(h); }; cb; } }`,
     // A helper destroying a using arena is not a removable manual destroy.
     RT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function teardown(arena: Arena) { log(arena.name); arena.destroy(); } function f() { using a = createArena(64, 'a'); teardown(a); }`,
+    // Frees guarded by isLive.
+    RT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; if (p.isLive(h)) p.free(h); if (p.isLive(h)) p.free(h); p.isLive(h) && p.free(h);`,
     // Frees in different functions are not one path.
     RT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; function a() { p.free(h); } function b() { p.free(h); }`,
   ],
@@ -156,6 +158,10 @@ runRuleTests('no-mixed-ownership', rule, {
     {
       code: RT + `function f(c: boolean) { const p = createPool(16, 4, 'p'); const h = p.alloc()!; if (c) p.free(h); p.free(h); }`,
       errors: [{ messageId: 'doubleFree' }],
+    },
+    {
+      code: RT + `const p = createPool(16, 4, 'p'); const h = p.alloc(); p.free(h!); p.free(h as Handle);`,
+      errors: [{ messageId: 'doubleFree', data: { arg: 'h as Handle', call: 'p.free', first: 'p.free', line: 2 } }],
     },
     {
       code: RT + `const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); freeTagged(h, MemTag.Temp);`,

@@ -76,6 +76,8 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `import type { Arena } from 'eslint-plugin-arena/runtime'; function later(arena: Arena) { return () => arena.reset(); } const a = createArena(64, 'a'); const h = a.alloc(8); later(a); a.bytes(h);`,
     // An async withArena that is not awaited keeps its arena until the promise settles.
     IMPORT + `let view: Uint8Array | undefined; const done = withArena(64, 'w', async (a) => { view = a.bytes(a.alloc(8)); await tick(); }); view![0] = 1; void done;`,
+    // Uses guarded by isLive are trusted.
+    IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; if (maybe) p.free(h); if (p.isLive(h)) p.bytes(h); const n = p.isLive(h) && p.bytes(h).length; const m = p.isLive(h!) ? p.bytes(h) : null;`,
     // isTaggedLive asks without throwing.
     `import { allocTagged, freeTagged, isTaggedLive, MemTag } from 'eslint-plugin-arena/runtime'; const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); check(isTaggedLive(h));`,
     // Reset and use in different functions.
@@ -195,6 +197,11 @@ runRuleTests('no-use-after-reset', rule, {
     {
       // The tagged allocator.
       code: IMPORT + `const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); use(h);`,
+      errors: [{ messageId: 'afterFree' }],
+    },
+    {
+      // A guard about another handle does not protect this one.
+      code: IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; const other = p.alloc()!; p.free(h); if (p.isLive(other)) p.bytes(h);`,
       errors: [{ messageId: 'afterFree' }],
     },
     {
