@@ -27,7 +27,6 @@ import {
   chargeDeferred,
   chargeFreeBatch,
   countSizeClassesOf,
-  deferredChargeBudget,
   registerDeferredCharges,
   sizeClassOf,
   statsEnabled,
@@ -112,6 +111,8 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
   private flushedIndex = 0;
   private pendingTag = 0;
   private chargesRegistered = false;
+  /** This arena's entry in the stats' registry of deferred charges (maintained by stats.ts). */
+  deferredSlot = -1;
 
   // Chunks.
   private chunks: ArrayBuffer[] = [];
@@ -224,10 +225,9 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
    */
   private chargeSlow(tag: number): void {
     if (!this.chargesRegistered) {
-      registerDeferredCharges(this, tag);
+      this.chargeBudget = registerDeferredCharges(this, tag);
       this.chargesRegistered = true;
       this.pendingTag = tag;
-      this.chargeBudget = deferredChargeBudget(tag);
     }
     if (this.pendingBytes > this.chargeBudget) this.flushCharges();
   }

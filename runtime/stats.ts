@@ -153,35 +153,54 @@ export function sizeClassOf(size: number): number {
 /** Implemented by arenas: charge the pending allocations now (which unregisters the owner). */
 export interface DeferredCharges {
   flushCharges(): void;
+  /** Where the owner is in the registry while registered (kept by stats.ts). */
+  deferredSlot: number;
 }
 
 const pendingOwners: DeferredCharges[] = [];
 const pendingTagOf: number[] = [];
+const pendingGrantOf: number[] = [];
 /** Registered owners per tag, so a charge of a tag nobody defers costs one compare. */
 const pendingPerTag = new Int32Array(MAX_TAGS);
-
-/** An arena about to keep charges of `tag` pending; `flushCharges` must call chargeDeferred. */
-export function registerDeferredCharges(owner: DeferredCharges, tag: number): void {
-  pendingOwners.push(owner);
-  pendingTagOf.push(tag);
-  pendingPerTag[tag]!++;
-}
+/** Bytes granted to the registered owners of each tag (see registerDeferredCharges). */
+const grantedBytes = new Float64Array(MAX_TAGS);
 
 /**
- * How many more bytes an owner may keep pending on `tag` before it must flush: until the tag could
- * reach its next peak-timestamp level; 0 while a pressure hook or band watch needs every byte.
+ * Registers an owner about to keep charges of `tag` pending (its `flushCharges` must call
+ * chargeDeferred) and returns how many bytes it may keep pending before it must flush. Owners of
+ * one tag share the room left below the tag's next peak-timestamp level: each gets half of what
+ * the others have not been granted, so together they can never pass that level unnoticed. The
+ * grant is 0 while a pressure hook or band watch needs every byte.
  */
-export function deferredChargeBudget(tag: number): number {
-  return pressureWatched ? 0 : peakStampAbove[tag]! - currentBytes[tag]!;
+export function registerDeferredCharges(owner: DeferredCharges, tag: number): number {
+  const room = peakStampAbove[tag]! - currentBytes[tag]! - grantedBytes[tag]!;
+  const grant = pressureWatched || !(room > 1) ? 0 : Math.floor(room / 2);
+  owner.deferredSlot = pendingOwners.length;
+  pendingOwners.push(owner);
+  pendingTagOf.push(tag);
+  pendingGrantOf.push(grant);
+  pendingPerTag[tag]!++;
+  grantedBytes[tag] = grantedBytes[tag]! + grant;
+  return grant;
 }
 
 /** Charges `count` allocations of `tag` totalling `bytes` for a registered owner and unregisters it. */
 export function chargeDeferred(owner: DeferredCharges, tag: number, bytes: number, count: number): void {
-  const position = pendingOwners.indexOf(owner);
-  if (position >= 0) {
-    pendingOwners.splice(position, 1);
-    pendingTagOf.splice(position, 1);
+  const position = owner.deferredSlot;
+  if (pendingOwners[position] === owner) {
+    grantedBytes[tag] = grantedBytes[tag]! - pendingGrantOf[position]!;
+    // Swap-remove: the last entry takes this one's place.
+    const last = pendingOwners.length - 1;
+    const moved = pendingOwners[last]!;
+    pendingOwners[position] = moved;
+    pendingTagOf[position] = pendingTagOf[last]!;
+    pendingGrantOf[position] = pendingGrantOf[last]!;
+    moved.deferredSlot = position;
+    pendingOwners.pop();
+    pendingTagOf.pop();
+    pendingGrantOf.pop();
     pendingPerTag[tag]!--;
+    owner.deferredSlot = -1;
   }
   if (count === 0) return;
   const current = currentBytes[tag]! + bytes;
@@ -191,7 +210,7 @@ export function chargeDeferred(owner: DeferredCharges, tag: number, bytes: numbe
   if (pressureWatched) trackAlloc(tag, bytes);
 }
 
-/** Flushes every owner with pending charges of `tag`. */
+/** Flushes every owner with pending charges of `tag` (backwards: a swap-remove only moves visited entries). */
 function flushTag(tag: number): void {
   for (let index = pendingOwners.length - 1; index >= 0; index--) {
     if (pendingTagOf[index] === tag) pendingOwners[index]!.flushCharges();
