@@ -523,9 +523,11 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
 
   // ---- access -------------------------------------------------------------------------------
   bytes(handle: Handle): Uint8Array {
-    // Not a number (a string, a BigInt...) gives index -1, which fails the check below.
-    const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
-    if ((index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'read');
+    // Not a number (a string, a BigInt...) gives offset -1, which fails the check below. Checking the
+    // uint32 `index` (not the double `offset`) lets V8 index the records with an integer.
+    const offset = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    const index = offset >>> 0;
+    if (index !== offset || index >= this.count) this.throwBadHandle(handle, 'read');
     const address = this.recAddress[index]!;
     const chunk = this.chunkAt(address);
     return new Uint8Array(this.chunks[chunk]!, address - this.chunkBase[chunk]!, this.recSize[index]!);
@@ -550,22 +552,27 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
   }
 
   addressOf(handle: Handle): number {
-    // Not a number (a string, a BigInt...) gives index -1, which fails the check below.
-    const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
-    if ((index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the address of');
+    // Not a number (a string, a BigInt...) gives offset -1, which fails the check below. Checking the
+    // uint32 `index` (not the double `offset`) lets V8 index the records with an integer.
+    const offset = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    const index = offset >>> 0;
+    if (index !== offset || index >= this.count) this.throwBadHandle(handle, 'take the address of');
     return this.recAddress[index]!;
   }
 
   sizeOf(handle: Handle): number {
-    // Not a number (a string, a BigInt...) gives index -1, which fails the check below.
-    const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
-    if ((index >>> 0) !== index || index >= this.count) this.throwBadHandle(handle, 'take the size of');
+    // Not a number (a string, a BigInt...) gives offset -1, which fails the check below. Checking the
+    // uint32 `index` (not the double `offset`) lets V8 index the records with an integer.
+    const offset = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    const index = offset >>> 0;
+    if (index !== offset || index >= this.count) this.throwBadHandle(handle, 'take the size of');
     return this.recSize[index]!;
   }
 
   isLive(handle: Handle): boolean {
-    const index = typeof handle === 'number' ? handle - this.genStartHandle : -1;
-    return (index >>> 0) === index && index < this.count;
+    const offset = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    const index = offset >>> 0;
+    return index === offset && index < this.count;
   }
 
   // ---- errors -------------------------------------------------------------------------------
