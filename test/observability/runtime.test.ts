@@ -134,6 +134,20 @@ describe('onMemoryPressure on tracked bytes', () => {
     freeTagged(a, tag);
   });
 
+  it('fires inside the arena allocation that crosses, with no stats read in between', () => {
+    const arena = createArena(4096, 'crossing arena');
+    const threshold = getTrackedBytes() + 1000;
+    let fired = 0;
+    const unsubscribe = onMemoryPressure(threshold, () => fired++);
+    arena.alloc(600);
+    const before = fired;
+    arena.alloc(600);
+    const after = fired;
+    expect([before, after]).toEqual([0, 1]);
+    unsubscribe();
+    arena.destroy();
+  });
+
   it('does not fire when subscribing while already above; fires after a drop and a rise', () => {
     const tag = defineTag('obs-pressure-above');
     const a = allocTagged(500, tag);
