@@ -168,13 +168,26 @@ const grantedBytes = new Float64Array(MAX_TAGS);
 /**
  * Registers an owner about to keep charges of `tag` pending (its `flushCharges` must call
  * chargeDeferred) and returns how many bytes it may keep pending before it must flush. Owners of
- * one tag share the room left below the tag's next peak-timestamp level: each gets half of what
- * the others have not been granted, so together they can never pass that level unnoticed. The
- * grant is 0 while a pressure hook or band watch needs every byte.
+ * one tag share the room left below the tag's next peak-timestamp level, so together they can never
+ * pass that level unnoticed: an owner alone gets all of it; one joining others gets half of what
+ * they have not been granted, after flushing them if they hold more than half (they keep the other
+ * half for when they register again, so two arenas allocating in turn do not flush each other on
+ * every allocation). The grant is 0 while
+ * a pressure hook or band watch needs every byte.
  */
 export function registerDeferredCharges(owner: DeferredCharges, tag: number): number {
-  const room = peakStampAbove[tag]! - currentBytes[tag]! - grantedBytes[tag]!;
-  const grant = pressureWatched || !(room > 1) ? 0 : Math.floor(room / 2);
+  let grant = 0;
+  if (!pressureWatched) {
+    let total = peakStampAbove[tag]! - currentBytes[tag]!;
+    // Owners just flushed are likely to register again: leave them half, as if they still were.
+    const shared = pendingPerTag[tag] !== 0;
+    if (shared && total - grantedBytes[tag]! < total / 2) {
+      flushTag(tag);
+      total = peakStampAbove[tag]! - currentBytes[tag]!;
+    }
+    const room = total - grantedBytes[tag]!;
+    grant = room > 0 ? Math.floor(shared ? room / 2 : room) : 0;
+  }
   owner.deferredSlot = pendingOwners.length;
   pendingOwners.push(owner);
   pendingTagOf.push(tag);
