@@ -328,6 +328,17 @@ export abstract class SlotOwner implements RegisteredOwner {
 
   protected abstract bytesInUse(): number;
 
+  /** Live handles and, in debug mode, where each was allocated: for leak reports (runtime/testing). */
+  liveSlots(): { handle: number; site: string | undefined }[] {
+    const result: { handle: number; site: string | undefined }[] = [];
+    const end = Math.min(this.totalSlots, this.slotHandle.length);
+    for (let slot = 0; slot < end; slot++) {
+      const handle = this.slotHandle[slot]!;
+      if (handle >= 0) result.push({ handle, site: this.sites?.alloc[slot] });
+    }
+    return result;
+  }
+
   describeForRegistry(): OwnerInfo {
     return {
       kind: this.ownerKind,

@@ -329,7 +329,10 @@ export interface StatsReport {
 /** The per-tag stats table (`gm_mem_report_stats`). It returns the text instead of printing it. */
 export function reportStats(): StatsReport {
   const rows: StatsRow[] = allTags().map((tag) => ({ tag, name: tagName(tag), ...getStats(tag) }));
-  const used = rows.filter((row) => row.totalAllocs > 0 || row.currentBytes !== 0);
+  // The table lists the biggest users first (rows stay in tag order).
+  const used = rows
+    .filter((row) => row.totalAllocs > 0 || row.currentBytes !== 0)
+    .sort((a, b) => b.currentBytes - a.currentBytes || b.peakBytes - a.peakBytes);
   const header = ['tag', 'current', 'peak', 'live', 'allocs', 'frees'];
   const body = used.map((row) => [
     row.name,

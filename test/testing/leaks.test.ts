@@ -48,12 +48,17 @@ describe('findLeaks', () => {
     const kept = pool.alloc();
     setDebugMode(true);
     const baseline = captureBaseline();
-    const taken = [pool.alloc(), pool.alloc(), pool.alloc()];
+    const taken = Array.from({ length: 3 }, () => pool.alloc());
+    const other = pool.alloc();
     pool.free(taken[0]!);
     const leaks = findLeaks(baseline);
     expect(leaks).toEqual([
       expect.objectContaining({ kind: 'poolHandles', owner: 'edges', tag: 'Edge', bytes: 64, count: 2 }),
+      expect.objectContaining({ kind: 'poolHandles', owner: 'edges', tag: 'Edge', bytes: 32, count: 1 }),
     ]);
+    expect(leaks[0]?.site).toMatch(/leaks\.test\.ts:\d+:\d+/);
+    expect(leaks[0]?.site).not.toBe(leaks[1]?.site);
+    pool.free(other!);
     pool.free(taken[1]!);
     pool.free(taken[2]!);
     expect(findLeaks(baseline)).toEqual([]);

@@ -79,15 +79,17 @@ describe('eslint-plugin-arena/testing/vitest in a real vitest run', () => {
     expect(message).toMatch(/created at:\n\s+at .*leaks\.fixture\.ts:17:19/);
   });
 
-  it('fails a test that keeps pool handles from a pool created outside it', () => {
+  it('fails a test that keeps pool handles from a pool created outside it, with where they were taken', () => {
     const message = result('leak check leaks pool handles from a pool created outside the test').failureMessages.join('\n');
+    expect(message).toContain('1 leak in test "leak check > leaks pool handles from a pool created outside the test" (64 bytes still held)');
     expect(message).toContain('pool "shared edges" (tag Edge): 2 handles taken and not returned (64 bytes)');
+    expect(message).toMatch(/allocated at:\n\s+at .*leaks\.fixture\.ts:23:\d+/);
   });
 
   it('fails a test that does not free a tagged allocation, with the allocation site', () => {
     const message = result('leak check leaks a tagged allocation').failureMessages.join('\n');
     expect(message).toContain('allocTagged(100, Cache) was never freed');
-    expect(message).toMatch(/allocated at:\n\s+at .*leaks\.fixture\.ts:33:5/);
+    expect(message).toMatch(/allocated at:\n\s+at .*leaks\.fixture\.ts:32:5/);
   });
 
   it('honours both opt-outs: allowLeaks() and the allow-leaks tag', () => {
