@@ -12,6 +12,7 @@ import {
   metricsJson,
   metricsText,
   onMemoryPressure,
+  reportStats,
   setDebugMode,
   takeSnapshot,
   type Handle,
@@ -94,6 +95,18 @@ describe('formatReport and allocationHeatmap', () => {
     freeTagged(a, small);
     freeTagged(b, big);
     pool.destroy();
+  });
+
+  it('reportStats lists tags by current bytes too, keeping its rows in tag order', () => {
+    const first = defineTag('obs-rs-first');
+    const second = defineTag('obs-rs-second');
+    const small = allocTagged(16, first);
+    const large = allocTagged(4096, second);
+    const report = reportStats();
+    expect(report.text.indexOf('obs-rs-second')).toBeLessThan(report.text.indexOf('obs-rs-first'));
+    expect(report.rows.findIndex((row) => row.tag === first)).toBeLessThan(report.rows.findIndex((row) => row.tag === second));
+    freeTagged(small, first);
+    freeTagged(large, second);
   });
 
   it('draws the runtime size classes per tag', () => {
