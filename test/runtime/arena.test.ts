@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ArenaError,
   MAX_ALLOCATION,
   MemTag,
   createArena,
   getStats,
   withArena,
   type Arena,
-  type ArenaErrorCode,
   type Handle,
 } from '../../runtime/index.js';
-
-function codeOf(action: () => unknown): ArenaErrorCode | 'no error' | 'not an ArenaError' {
-  try {
-    action();
-  } catch (error) {
-    return error instanceof ArenaError ? error.code : 'not an ArenaError';
-  }
-  return 'no error';
-}
+import { codeOf } from './helpers.js';
 
 describe('arena allocation', () => {
   it('bumps: consecutive allocations do not overlap and follow each other', () => {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  ArenaError,
   MemTag,
   POISON_BYTE,
   allocTagged,
@@ -11,20 +10,11 @@ import {
   setDebugMode,
   taggedBytes,
 } from '../../runtime/index.js';
+import { caught } from './helpers.js';
 
 afterEach(() => {
   setDebugMode(false);
 });
-
-function caught(action: () => unknown): ArenaError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ArenaError) return error;
-    throw error;
-  }
-  throw new Error('nothing was thrown');
-}
 
 const thisFile = /debug\.test\.ts:\d+:\d+/;
 

@@ -12,16 +12,7 @@ import {
   isArenaError,
   type ArenaErrorCode,
 } from '../../runtime/index.js';
-
-function caught(action: () => unknown): ArenaError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ArenaError) return error;
-    throw new Error(`expected an ArenaError, got ${String(error)}`);
-  }
-  throw new Error('expected an ArenaError, nothing was thrown');
-}
+import { caught } from './helpers.js';
 
 describe('ArenaError', () => {
   it('is an Error with a name, a code and the owner it concerns', () => {

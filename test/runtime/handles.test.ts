@@ -2,23 +2,15 @@
 // slots, serials and ids run out within a few hundred operations; the guarantee under test is that
 // a stale handle never becomes valid again, whatever gets reused.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ArenaError, createArena, createObjectPool, createPool, type Arena, type ArenaErrorCode, type Handle, type Pool } from '../../runtime/index.js';
+import { ArenaError, createArena, createObjectPool, createPool, type Arena, type Handle, type Pool } from '../../runtime/index.js';
 import { configureHandleLayout, getHandleLayout, liveOwnerInfo } from '../../runtime/internal.js';
+import { codeOf } from './helpers.js';
 
 const defaultLayout = getHandleLayout();
 
 afterEach(() => {
   configureHandleLayout(defaultLayout);
 });
-
-function codeOf(action: () => unknown): ArenaErrorCode | 'no error' | 'not an ArenaError' {
-  try {
-    action();
-  } catch (error) {
-    return error instanceof ArenaError ? error.code : 'not an ArenaError';
-  }
-  return 'no error';
-}
 
 describe('handle layout', () => {
   it('defaults to 16 owner bits and 37 serial bits: every handle is a safe integer', () => {

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ArenaError,
   MemTag,
   createArena,
   createObjectPool,
   createPool,
   getStats,
-  type ArenaErrorCode,
   type Handle,
 } from '../../runtime/index.js';
-
-function codeOf(action: () => unknown): ArenaErrorCode | 'no error' | 'not an ArenaError' {
-  try {
-    action();
-  } catch (error) {
-    return error instanceof ArenaError ? error.code : 'not an ArenaError';
-  }
-  return 'no error';
-}
+import { codeOf } from './helpers.js';
 
 describe('createPool', () => {
   it('hands out distinct, non-overlapping blocks of objectSize bytes', () => {

@@ -14,18 +14,9 @@ import {
   setStatsEnabled,
   tagName,
   taggedBytes,
-  type ArenaErrorCode,
   type Tag,
 } from '../../runtime/index.js';
-
-function codeOf(action: () => unknown): ArenaErrorCode | 'no error' | 'not an ArenaError' {
-  try {
-    action();
-  } catch (error) {
-    return error instanceof ArenaError ? error.code : 'not an ArenaError';
-  }
-  return 'no error';
-}
+import { codeOf } from './helpers.js';
 
 describe('tags', () => {
   it('has the seed built-ins, in the seed order', () => {
