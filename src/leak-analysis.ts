@@ -19,6 +19,7 @@ import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 
 import type { AllocatorMethods } from './allocators.js';
 import { enclosingFunction, memberName, type FunctionNode } from './ownership.js';
+import { valuePassage } from './value-passing.js';
 
 export type OwnerUse = 'destroy' | 'neutral' | 'handoff' | 'unknown';
 
@@ -77,22 +78,13 @@ function climbValue(start: TSESTree.Node): { node: TSESTree.Node; contained: boo
   for (;;) {
     const parent = node.parent;
     if (!parent) return { node, contained };
+    const passage = valuePassage(parent, node);
+    if (passage === 'stops') return { node, contained };
+    if (passage === 'passes') {
+      node = parent;
+      continue;
+    }
     switch (parent.type) {
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-      case AST_NODE_TYPES.ChainExpression:
-      case AST_NODE_TYPES.AwaitExpression:
-        break;
-      case AST_NODE_TYPES.ConditionalExpression:
-        if (parent.test === node) return { node, contained };
-        break;
-      case AST_NODE_TYPES.LogicalExpression:
-        break;
-      case AST_NODE_TYPES.SequenceExpression:
-        if (parent.expressions[parent.expressions.length - 1] !== node) return { node, contained };
-        break;
       case AST_NODE_TYPES.ArrayExpression:
       case AST_NODE_TYPES.SpreadElement:
         contained = true;

@@ -28,6 +28,7 @@ import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import { getAllocatorApi, staticPropertyName, type AllocatorApi, type OwnerKind } from './allocators.js';
 import { CodePathIndex, mergeListeners } from './code-paths.js';
 import { typeOwnerLookup, type TypeOwnerLookup } from './typed-owners.js';
+import { valuePassage } from './value-passing.js';
 
 /**
  * How an owner's lifetime is bounded:
@@ -812,22 +813,13 @@ class ModelBuilder implements OwnershipModel {
     for (let steps = 0; steps < 64; steps++) {
       const parent = current.parent;
       if (!parent) return;
+      const passage = valuePassage(parent, current);
+      if (passage === 'stops') return;
+      if (passage === 'passes') {
+        current = parent;
+        continue;
+      }
       switch (parent.type) {
-        case AST_NODE_TYPES.TSAsExpression:
-        case AST_NODE_TYPES.TSNonNullExpression:
-        case AST_NODE_TYPES.TSSatisfiesExpression:
-        case AST_NODE_TYPES.TSTypeAssertion:
-        case AST_NODE_TYPES.ChainExpression:
-        case AST_NODE_TYPES.AwaitExpression:
-          break;
-        case AST_NODE_TYPES.ConditionalExpression:
-          if (parent.test === current) return;
-          break;
-        case AST_NODE_TYPES.LogicalExpression:
-          break;
-        case AST_NODE_TYPES.SequenceExpression:
-          if (parent.expressions[parent.expressions.length - 1] !== current) return;
-          break;
         case AST_NODE_TYPES.ArrayExpression:
           if (this.bindPositional(parent, current, values, currentMode)) return;
           currentMode = 'contained';
