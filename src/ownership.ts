@@ -437,19 +437,25 @@ class ModelBuilder implements OwnershipModel {
       this.fieldCalls.push({ owner, ...found });
       return;
     }
-    const declarator = member.parent;
+    this.adoptConstAlias(member, owner);
+  }
+
+  /** `const alias = expression`, where `expression` denotes `owner`: `alias` is the same owner. Returns the new alias. */
+  private adoptConstAlias(expression: TSESTree.Node, owner: MutableOwner): Scope.Variable | null {
+    const declarator = expression.parent;
     if (
-      declarator?.type === AST_NODE_TYPES.VariableDeclarator &&
-      declarator.init === member &&
-      declarator.id.type === AST_NODE_TYPES.Identifier &&
-      declarator.parent.kind === 'const'
+      declarator?.type !== AST_NODE_TYPES.VariableDeclarator ||
+      declarator.init !== expression ||
+      declarator.id.type !== AST_NODE_TYPES.Identifier ||
+      declarator.parent.kind !== 'const'
     ) {
-      const alias = this.sourceCode.getDeclaredVariables(declarator)[0];
-      if (alias && !this.ownerByVariable.has(alias)) {
-        this.ownerByVariable.set(alias, owner);
-        owner.variables.push(alias);
-      }
+      return null;
     }
+    const alias = this.sourceCode.getDeclaredVariables(declarator)[0];
+    if (!alias || this.ownerByVariable.has(alias)) return null;
+    this.ownerByVariable.set(alias, owner);
+    owner.variables.push(alias);
+    return alias;
   }
 
   /** Parameters annotated `Arena` / `Pool` / `ObjectPool<T>`: owners borrowed from the caller. */
@@ -503,21 +509,8 @@ class ModelBuilder implements OwnershipModel {
       const [variable, owner] = queue.pop()!;
       for (const reference of variable.references) {
         if (!reference.isRead()) continue;
-        const expression = reference.identifier;
-        const declarator = expression.parent;
-        if (
-          declarator?.type === AST_NODE_TYPES.VariableDeclarator &&
-          declarator.init === expression &&
-          declarator.id.type === AST_NODE_TYPES.Identifier &&
-          declarator.parent.kind === 'const'
-        ) {
-          const alias = this.sourceCode.getDeclaredVariables(declarator)[0];
-          if (alias && !this.ownerByVariable.has(alias)) {
-            this.ownerByVariable.set(alias, owner);
-            owner.variables.push(alias);
-            queue.push([alias, owner]);
-          }
-        }
+        const alias = this.adoptConstAlias(reference.identifier, owner);
+        if (alias) queue.push([alias, owner]);
       }
     }
   }
