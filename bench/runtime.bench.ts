@@ -13,8 +13,8 @@ import { type BenchCase, type Timing, countCollections, formatNumber, heapBytesP
 
 const BATCH = 1024;
 const SIZES_MASK = 4095;
-const ALLOCATIONS_PER_RUN = 262_144;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ALLOCATIONS_PER_RUN = 524_288;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const GC_COUNT_ALLOCATIONS = 1_000_000;
 
 if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
@@ -151,7 +151,8 @@ function newObjects(ops: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checked vs unchecked access to the same 32-byte records
+// Checked vs unchecked access to the same 32-byte records. Sums wrap at 32 bits (`| 0`) so they
+// stay integers: a sum that outgrew the int32 range mid-run would deoptimize one loop and not another.
 
 const RECORD = 32;
 
@@ -193,7 +194,7 @@ function uncheckedByte({ offsets, memory }: AccessFixture): (ops: number) => num
   return (ops) => {
     let sum = 0;
     for (let done = 0; done < ops; done += BATCH) {
-      for (let index = 0; index < BATCH; index++) sum += memory[offsets[index]!]!;
+      for (let index = 0; index < BATCH; index++) sum = (sum + memory[offsets[index]!]!) | 0;
     }
     return sum;
   };
@@ -203,7 +204,7 @@ function checkedByte({ arena, handles, memory, base }: AccessFixture): (ops: num
   return (ops) => {
     let sum = 0;
     for (let done = 0; done < ops; done += BATCH) {
-      for (let index = 0; index < BATCH; index++) sum += memory[arena.addressOf(handles[index] as Handle) - base]!;
+      for (let index = 0; index < BATCH; index++) sum = (sum + memory[arena.addressOf(handles[index] as Handle) - base]!) | 0;
     }
     return sum;
   };
@@ -215,7 +216,7 @@ function uncheckedRecord({ offsets, memory }: AccessFixture): (ops: number) => n
     for (let done = 0; done < ops; done += BATCH) {
       for (let index = 0; index < BATCH; index++) {
         const offset = offsets[index]!;
-        for (let byte = 0; byte < RECORD; byte++) sum += memory[offset + byte]!;
+        for (let byte = 0; byte < RECORD; byte++) sum = (sum + memory[offset + byte]!) | 0;
       }
     }
     return sum;
@@ -228,7 +229,7 @@ function checkedRecord({ arena, handles, memory, base }: AccessFixture): (ops: n
     for (let done = 0; done < ops; done += BATCH) {
       for (let index = 0; index < BATCH; index++) {
         const offset = arena.addressOf(handles[index] as Handle) - base;
-        for (let byte = 0; byte < RECORD; byte++) sum += memory[offset + byte]!;
+        for (let byte = 0; byte < RECORD; byte++) sum = (sum + memory[offset + byte]!) | 0;
       }
     }
     return sum;
@@ -241,7 +242,7 @@ function checkedView({ arena, handles }: AccessFixture): (ops: number) => number
     for (let done = 0; done < ops; done += BATCH) {
       for (let index = 0; index < BATCH; index++) {
         const view = arena.bytes(handles[index] as Handle);
-        for (let byte = 0; byte < RECORD; byte++) sum += view[byte]!;
+        for (let byte = 0; byte < RECORD; byte++) sum = (sum + view[byte]!) | 0;
       }
     }
     return sum;
