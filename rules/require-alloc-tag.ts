@@ -2,6 +2,7 @@ import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescr
 
 import { getAllocatorApi, staticPropertyName, type AllocatorApi, type OwnerKind } from '../src/allocators.js';
 import { createRule } from '../src/create-rule.js';
+import { unwrapExpression } from '../src/ownership.js';
 import { isRuntimeCallee } from '../src/runtime-origin.js';
 import { inferTagForValue, tagOfName, type BuiltInTag } from '../src/tag-inference.js';
 
@@ -24,20 +25,6 @@ const ARENA_TAG_INDEX: ReadonlyMap<string, number> = new Map([
 /** Position of the options argument of each creation function. */
 const OPTIONS_INDEX: Readonly<Record<OwnerKind, number>> = { arena: 2, pool: 3, objectPool: 3 };
 const OWNER_LABEL: Readonly<Record<OwnerKind, string>> = { arena: 'Arena', pool: 'Pool', objectPool: 'Object pool' };
-
-function unwrap(expression: TSESTree.Node): TSESTree.Node {
-  let node = expression;
-  while (
-    node.type === AST_NODE_TYPES.TSAsExpression ||
-    node.type === AST_NODE_TYPES.TSNonNullExpression ||
-    node.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-    node.type === AST_NODE_TYPES.TSTypeAssertion ||
-    node.type === AST_NODE_TYPES.ChainExpression
-  ) {
-    node = node.expression;
-  }
-  return node;
-}
 
 /** `undefined` or `void 0`: an argument that is there but names nothing. */
 function isAbsentValue(node: TSESTree.Node): boolean {
@@ -75,10 +62,10 @@ class OwnerResolver {
 
   /** The owner an expression certainly denotes, or null when it cannot be told syntactically. */
   ownerOf(expression: TSESTree.Node): KnownOwner | null {
-    const node = unwrap(expression);
+    const node = unwrapExpression(expression);
     if (node.type === AST_NODE_TYPES.CallExpression) return this.ownerOfCreation(node);
     if (node.type === AST_NODE_TYPES.Identifier) return this.ownerOfIdentifier(node);
-    if (node.type === AST_NODE_TYPES.MemberExpression && unwrap(node.object).type === AST_NODE_TYPES.ThisExpression) {
+    if (node.type === AST_NODE_TYPES.MemberExpression && unwrapExpression(node.object).type === AST_NODE_TYPES.ThisExpression) {
       return this.ownerOfThisMember(node);
     }
     return null;
@@ -100,7 +87,7 @@ class OwnerResolver {
       if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return null;
       const declarator = definition.node;
       if (declarator.id.type !== AST_NODE_TYPES.Identifier) return null;
-      const init = declarator.init ? unwrap(declarator.init) : null;
+      const init = declarator.init ? unwrapExpression(declarator.init) : null;
       if (init?.type === AST_NODE_TYPES.CallExpression) {
         const created = this.ownerOfCreation(init);
         if (created) return created;
@@ -150,7 +137,7 @@ class OwnerResolver {
               ? element.key.name
               : null;
         if (elementName !== name) continue;
-        const value = element.value ? unwrap(element.value) : null;
+        const value = element.value ? unwrapExpression(element.value) : null;
         if (value?.type === AST_NODE_TYPES.CallExpression) {
           const created = this.ownerOfCreation(value);
           if (created) return created;
@@ -352,7 +339,7 @@ export default createRule<Options, MessageIds>({
 
     return {
       CallExpression(call) {
-        const callee = unwrap(call.callee);
+        const callee = unwrapExpression(call.callee);
         // `x.alloc(...)` / `x.allocAligned(...)`: cheap name test first, the receiver only if it matches.
         if (callee.type === AST_NODE_TYPES.MemberExpression) {
           const method = staticPropertyName(callee);
