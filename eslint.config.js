@@ -2,24 +2,19 @@
 // user would: `npm run lint` builds first, so this loads the plugin from dist/.
 import tsParser from '@typescript-eslint/parser';
 
+import { RUNTIME_MODULES, SELF_LINTED_DIRECTORIES } from './dist/scripts/self-lint.js';
 import arena from './dist/src/index.js';
 
-/** Relative specifiers through which the runtime's own files (and its neighbours) import it. */
-const RUNTIME_MODULES = ['index', 'arena', 'pool', 'tagged', 'tags', 'views', 'stats'].flatMap((file) => [
-  `./${file}.js`,
-  `../${file}.js`,
-  `../runtime/${file}.js`,
-  `../../runtime/${file}.js`,
-]);
+const files = SELF_LINTED_DIRECTORIES.map((directory) => `${directory}/**/*.ts`);
 
 export default [
   {
     ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/planted/**', 'test/**', 'scripts/**', 'src/**', 'rules/**'],
   },
   {
-    files: ['runtime/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
+    files,
     languageOptions: { parser: tsParser, sourceType: 'module' },
     settings: { arena: { modules: RUNTIME_MODULES } },
   },
-  { ...arena.configs.recommended, files: ['runtime/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'] },
+  { ...arena.configs.recommended, files },
 ];

@@ -7,16 +7,10 @@ import parser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
+import { RUNTIME_MODULES, SELF_LINTED_DIRECTORIES } from '../scripts/self-lint.js';
 import plugin from '../src/index.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const LINTED_DIRECTORIES = ['runtime', 'bench', 'examples'] as const;
-const RUNTIME_MODULES = ['index', 'arena', 'pool', 'tagged', 'tags', 'views', 'stats'].flatMap((file) => [
-  `./${file}.js`,
-  `../${file}.js`,
-  `../runtime/${file}.js`,
-  `../../runtime/${file}.js`,
-]);
 
 const config: Linter.Config[] = [
   { ignores: ['examples/planted/**'] },
@@ -29,7 +23,7 @@ const config: Linter.Config[] = [
 ];
 
 describe('self-lint', () => {
-  const present = LINTED_DIRECTORIES.filter((directory) => existsSync(`${root}${directory}`));
+  const present = SELF_LINTED_DIRECTORIES.filter((directory) => existsSync(`${root}${directory}`));
 
   it.each(present)('%s/ has no errors under the recommended config', async (directory) => {
     const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config });
