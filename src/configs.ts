@@ -13,10 +13,12 @@ export type ArenaConfigs = {
   /** Every rule as an error, with its strictest options (e.g. `require-alloc-tag` wants explicit tags). */
   readonly strict: FlatConfig;
   /**
-   * `recommended` plus `languageOptions.parserOptions.projectService: true`. A placeholder for the
-   * type-aware mode: today the rules are purely syntactic and ignore type information, so this config
-   * lints exactly like `recommended` (only slower, because the parser builds a TypeScript program).
-   * Opting in now means no config change once the rules start following handles by their types.
+   * `recommended` plus `languageOptions.parserOptions.projectService: true`. With the TypeScript
+   * program that gives, the lifetime rules (`no-use-after-reset`, `no-mixed-ownership`,
+   * `no-arena-escape`) also recognise as owners any `const` or parameter whose static type is the
+   * runtime's `Arena` / `Pool` / `ObjectPool<T>` (`const arena = ctx.arena`, `(s: ScratchArena)`),
+   * see typed-owners.ts. `no-leaked-arena` and `require-alloc-tag` lint exactly as in `recommended`.
+   * Slower: the parser builds a program for every file.
    */
   readonly 'recommended-type-checked': FlatConfig;
 };
