@@ -4,7 +4,7 @@ import { getAllocatorApi, type AllocatorApi, type OwnerKind } from '../src/alloc
 import { mergeListeners } from '../src/code-paths.js';
 import { createRule } from '../src/create-rule.js';
 import { classifyOwnerUseAt, nothingOutlivesBlock, type UseContext } from '../src/leak-analysis.js';
-import { enclosingFunction, memberName, useOwnership, type Owner } from '../src/ownership.js';
+import { climbTypeWrappers, enclosingFunction, memberName, useOwnership, type Owner } from '../src/ownership.js';
 import { isRuntimeCallee } from '../src/runtime-origin.js';
 
 export type Options = [{ transferFunctions?: string[] }];
@@ -14,20 +14,6 @@ const KIND_LABEL: Readonly<Record<OwnerKind, string>> = { arena: 'Arena', pool: 
 
 /** Files where a `using` declaration is safe to write: TypeScript lowers it for any target. */
 const TYPESCRIPT_FILE = /\.(?:ts|tsx|mts|cts)$/;
-
-function unwrapUp(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  while (
-    current.parent &&
-    (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
-      current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      current.parent.type === AST_NODE_TYPES.TSTypeAssertion)
-  ) {
-    current = current.parent;
-  }
-  return current;
-}
 
 export default createRule<Options, MessageIds>({
   name: 'no-leaked-arena',
@@ -74,7 +60,7 @@ export default createRule<Options, MessageIds>({
 
     function checkDropped(call: TSESTree.CallExpression, kind: OwnerKind): void {
       if (enclosingFunction(call) === null) return; // module level: lives as long as the process
-      const holder = unwrapUp(call);
+      const holder = climbTypeWrappers(call);
       const parent = holder.parent;
       if (parent?.type === AST_NODE_TYPES.ExpressionStatement) {
         context.report({ node: call, messageId: 'dropped', data: { kind: KIND_LABEL[kind] } });
@@ -115,7 +101,7 @@ export default createRule<Options, MessageIds>({
 
     function checkOwner(owner: Owner, paths: Parameters<Parameters<typeof useOwnership>[1]>[1]): void {
       if (owner.scoping !== 'manual' || !owner.creation || owner.kind === 'tagged') return;
-      const declarator = owner.creation.parent && unwrapUp(owner.creation).parent;
+      const declarator = owner.creation.parent && climbTypeWrappers(owner.creation).parent;
       if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator) return;
       const home = enclosingFunction(declarator);
       if (!home) return;

@@ -7,6 +7,7 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESTree } from '@typescript-eslint/utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import {
+  climbTypeWrappers,
   enclosingFunction,
   isFunctionNode,
   isWithin,
@@ -236,15 +237,7 @@ export class EscapeFinder {
 
   /** Why a function defined inside the scope runs after it ends, or null if it does not (as far as we can tell). */
   private closureOutlives(fn: TSESTree.Node, owner: Owner, scope: TSESTree.Node, depth: number): string | null {
-    let current: TSESTree.Node = fn;
-    while (
-      current.parent &&
-      (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
-        current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-        current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression)
-    ) {
-      current = current.parent;
-    }
+    const current = climbTypeWrappers(fn);
     const parent = current.parent;
     if (!parent) return null;
     switch (parent.type) {

@@ -18,7 +18,7 @@ import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescr
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 
 import type { AllocatorMethods } from './allocators.js';
-import { enclosingFunction, memberName, type FunctionNode } from './ownership.js';
+import { climbTypeWrappers, enclosingFunction, memberName, type FunctionNode } from './ownership.js';
 import { valuePassage } from './value-passing.js';
 
 export type OwnerUse = 'destroy' | 'neutral' | 'handoff' | 'unknown';
@@ -127,14 +127,7 @@ export function classifyOwnerUseAt(
   identifier: TSESTree.Identifier,
   context: UseContext,
 ): { readonly use: OwnerUse; readonly destroyCall: TSESTree.CallExpression | null } {
-  let holder: TSESTree.Node = identifier;
-  while (
-    holder.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
-    holder.parent?.type === AST_NODE_TYPES.TSAsExpression ||
-    holder.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression
-  ) {
-    holder = holder.parent;
-  }
+  const holder = climbTypeWrappers(identifier);
   const parent = holder.parent;
   // `owner.x` / `owner.x(...)`: the owner stays where it is, unless the member is a destroy.
   if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === holder) {

@@ -8,6 +8,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import type { CodePathIndex } from './code-paths.js';
 import {
+  climbTypeWrappers,
   isFunctionNode,
   isWithin,
   methodCallOf,
@@ -88,15 +89,7 @@ const VALUE_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['String', 'Number', '
  * may dereference it, returning/yielding it or storing it into a member is a use.
  */
 function isDereferencingHandleRead(identifier: TSESTree.Node): boolean {
-  let current: TSESTree.Node = identifier;
-  while (
-    current.parent &&
-    (current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      current.parent.type === AST_NODE_TYPES.TSAsExpression ||
-      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression)
-  ) {
-    current = current.parent;
-  }
+  const current = climbTypeWrappers(identifier);
   const parent = current.parent;
   if (!parent) return false;
   switch (parent.type) {

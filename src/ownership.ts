@@ -196,6 +196,20 @@ export function unwrapExpression(node: TSESTree.Node): TSESTree.Node {
   return current;
 }
 
+/** The outermost TS-only wrapper (`as`, `!`, `satisfies`, `<T>`) around `node`, or `node` itself. */
+export function climbTypeWrappers(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (
+    current.parent?.type === AST_NODE_TYPES.TSAsExpression ||
+    current.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
+    current.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+    current.parent?.type === AST_NODE_TYPES.TSTypeAssertion
+  ) {
+    current = current.parent;
+  }
+  return current;
+}
+
 /** `recv.name(...)`: the call's method name and receiver, through `?.`; null otherwise. */
 export function methodCallOf(
   call: TSESTree.CallExpression,
@@ -225,15 +239,7 @@ export function memberName(member: TSESTree.MemberExpression): string | null {
 
 /** For an expression, the call it is the callee's receiver of: `expr.name(...)` -> that call. */
 function callOnReceiver(expression: TSESTree.Node): { name: string; call: TSESTree.CallExpression } | null {
-  let receiver = expression;
-  while (
-    (receiver.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
-      receiver.parent?.type === AST_NODE_TYPES.TSAsExpression ||
-      receiver.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
-    receiver.parent.expression === receiver
-  ) {
-    receiver = receiver.parent;
-  }
+  const receiver = climbTypeWrappers(expression);
   const member = receiver.parent;
   if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== receiver) return null;
   const call = member.parent;
@@ -348,15 +354,7 @@ class ModelBuilder implements OwnershipModel {
   }
 
   private addCreatedOwner(call: TSESTree.CallExpression, kind: OwnerKind): void {
-    let holder: TSESTree.Node = call;
-    while (
-      (holder.parent?.type === AST_NODE_TYPES.TSAsExpression ||
-        holder.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
-        holder.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
-      holder.parent.expression === holder
-    ) {
-      holder = holder.parent;
-    }
+    const holder = climbTypeWrappers(call);
     const declarator = holder.parent;
     if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== holder) return;
     if (declarator.id.type !== AST_NODE_TYPES.Identifier) return;
@@ -419,7 +417,7 @@ class ModelBuilder implements OwnershipModel {
       });
       for (const [name, { call, kind }] of fields) {
         if (!kind) continue;
-        const assignedInBody = unwrapCreationHolder(call).parent?.type === AST_NODE_TYPES.AssignmentExpression ? 1 : 0;
+        const assignedInBody = climbTypeWrappers(call).parent?.type === AST_NODE_TYPES.AssignmentExpression ? 1 : 0;
         if ((writes.get(name) ?? 0) !== assignedInBody) continue;
         const owner = this.addOwner(
           { kind, scoping: 'field', node: call, name: `this.${name}`, creation: call, scopedCall: null },
@@ -1184,20 +1182,6 @@ function propertyKey(property: TSESTree.Property): string | null {
   return null;
 }
 
-/** The creation call climbed through TS wrappers (what a declarator or field holds). */
-function unwrapCreationHolder(call: TSESTree.CallExpression): TSESTree.Node {
-  let holder: TSESTree.Node = call;
-  while (
-    (holder.parent?.type === AST_NODE_TYPES.TSAsExpression ||
-      holder.parent?.type === AST_NODE_TYPES.TSNonNullExpression ||
-      holder.parent?.type === AST_NODE_TYPES.TSSatisfiesExpression) &&
-    holder.parent.expression === holder
-  ) {
-    holder = holder.parent;
-  }
-  return holder;
-}
-
 function classOfBody(body: TSESTree.Node | undefined): TSESTree.Node | null {
   return body?.type === AST_NODE_TYPES.ClassBody ? body.parent : null;
 }
@@ -1211,7 +1195,7 @@ function fieldName(key: TSESTree.Node, computed: boolean): string | null {
 
 /** Where a creation call becomes an instance field: its class and field name, or null. */
 function fieldSiteOf(call: TSESTree.CallExpression): { classNode: TSESTree.Node; name: string } | null {
-  const holder = unwrapCreationHolder(call);
+  const holder = climbTypeWrappers(call);
   const parent = holder.parent;
   if (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === holder && !parent.static) {
     const name = fieldName(parent.key, parent.computed);
