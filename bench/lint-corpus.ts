@@ -4,6 +4,8 @@
 // namespaces, overloads, async generators, `using`) with code that uses the arena runtime through
 // every import style the rules resolve.
 
+import { seededRandom } from 'eslint-plugin-arena/testing';
+
 /** One generated source file. */
 export interface CorpusFile {
   readonly filename: string;
@@ -26,18 +28,6 @@ export interface CorpusOptions {
 }
 
 type Snippet = (id: number) => string;
-
-/** mulberry32: a tiny deterministic PRNG, so that corpora are reproducible. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const plainSnippets: readonly Snippet[] = [
   (i) => `
@@ -358,7 +348,7 @@ export function generateCorpus(options: CorpusOptions): CorpusFile[] {
   }
   const linesPerFile = options.linesPerFile ?? 400;
   const arenaShare = options.arenaShare ?? 0.3;
-  const random = prng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
   const files: CorpusFile[] = [];
