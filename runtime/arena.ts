@@ -271,9 +271,10 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
   }
   /** Throws for a bad size, tag or destroyed arena, or when the allocation gate refuses. */
   private checkSlow(size: number, tag: Tag): void {
+    // A destroyed arena is the first thing to report, whatever else is wrong with the call.
+    this.throwIfDestroyed();
     if (!(size > 0 && size <= MAX_ALLOCATION && (size | 0) === size)) this.throwBadSize(size);
     if (!((tag >>> 0) === tag && tag < definedTagCount)) throwInvalidTag(tag);
-    this.throwIfDestroyed();
     if (gateRefuses('arena', this.name, tag, size)) {
       throw new ArenaError(
         'ERR_OUT_OF_MEMORY',
