@@ -11,7 +11,10 @@ import {
   climbTypeWrappers,
   isFunctionNode,
   isWithin,
+  memberName,
   methodCallOf,
+  unwrapExpression,
+  type FunctionNode,
   type LifetimeEvent,
   type OwnedValue,
   type Owner,
@@ -79,42 +82,57 @@ function isHarmlessRead(identifier: TSESTree.Identifier, model: OwnershipModel):
   return false;
 }
 
-/** Global namespaces whose functions only look at a number (`Number.isInteger(h)`, `console.log(h)`). */
-const VALUE_ONLY_NAMESPACES: ReadonlySet<string> = new Set(['Number', 'Math', 'console', 'JSON', 'String', 'Object', 'BigInt']);
-const VALUE_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['String', 'Number', 'Boolean', 'isFinite', 'isNaN', 'BigInt']);
+/** Whether `node` denotes `owner` itself: one of its variables, or its instance field (`this.pool`). */
+function denotesOwner(node: TSESTree.Node, owner: Owner, model: OwnershipModel): boolean {
+  const expression = unwrapExpression(node);
+  if (expression.type === AST_NODE_TYPES.Identifier) return model.ownerOf(expression) === owner;
+  if (expression.type !== AST_NODE_TYPES.MemberExpression || expression.object.type !== AST_NODE_TYPES.ThisExpression) return false;
+  const name = memberName(expression);
+  return (
+    name !== null &&
+    owner.methodCalls.some(({ call }) => {
+      const receiver = methodCallOf(call)?.receiver;
+      return receiver?.type === AST_NODE_TYPES.MemberExpression && receiver.object.type === AST_NODE_TYPES.ThisExpression && memberName(receiver) === name;
+    })
+  );
+}
+
+/** The function of this file a plain callee names: `function f() {}`, `const f = () => ...`. */
+function localFunctionOf(callee: TSESTree.Node, model: OwnershipModel): FunctionNode | null {
+  const expression = unwrapExpression(callee);
+  if (expression.type !== AST_NODE_TYPES.Identifier) return null;
+  const definition = model.variableOf(expression)?.defs[0];
+  if (!definition) return null;
+  if (isFunctionNode(definition.node)) return definition.node;
+  if (definition.node.type === AST_NODE_TYPES.VariableDeclarator && isFunctionNode(definition.node.init)) return definition.node.init;
+  return null;
+}
 
 /**
- * Whether a read of a stale *handle* can go wrong. A handle is a number: comparing, printing or
- * doing arithmetic on it is harmless; handing it to an owner (`arena.bytes(h)`), to a function that
- * may dereference it, returning/yielding it or storing it into a member is a use.
+ * Whether a read of a stale *handle* of `owner` dereferences it. A handle is a number: storing it
+ * in a Set, logging, comparing or returning it reads no memory. It is dereferenced only where its
+ * owner can be reached: a call of the owner's own methods (`arena.bytes(h)`, `pool.get(h)`, a
+ * configured accessor), a runtime function for tagged memory (`taggedBytes(h)`), a call that also
+ * receives the owner (`readEdge(arena, h)`), or a call of a function of this file that calls the
+ * owner's methods itself (`const read = (x) => arena.bytes(x)`).
  */
-function isDereferencingHandleRead(identifier: TSESTree.Node): boolean {
-  const current = climbTypeWrappers(identifier);
-  const parent = current.parent;
-  if (!parent) return false;
-  switch (parent.type) {
-    case AST_NODE_TYPES.CallExpression:
-    case AST_NODE_TYPES.NewExpression: {
-      if (!parent.arguments.includes(current as TSESTree.CallExpressionArgument)) return false;
-      const callee = parent.callee;
-      if (callee.type === AST_NODE_TYPES.Identifier) return !VALUE_ONLY_FUNCTIONS.has(callee.name);
-      if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier) {
-        return !VALUE_ONLY_NAMESPACES.has(callee.object.name);
-      }
-      return true;
-    }
-    // Packing the number into an array or object literal is not reported: what happens to the
-    // container later is not followed, and reporting data that is only displayed would be noise.
-    case AST_NODE_TYPES.ReturnStatement:
-    case AST_NODE_TYPES.YieldExpression:
-      return true;
-    case AST_NODE_TYPES.AssignmentExpression:
-      return parent.right === current && parent.left.type === AST_NODE_TYPES.MemberExpression;
-    case AST_NODE_TYPES.ArrowFunctionExpression:
-      return parent.body === current;
-    default:
-      return false;
+function dereferencesHandle(node: TSESTree.Node, owner: Owner, model: OwnershipModel): boolean {
+  const current = climbTypeWrappers(node);
+  const call = current.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression && call?.type !== AST_NODE_TYPES.NewExpression) return false;
+  if (!call.arguments.includes(current as TSESTree.CallExpressionArgument)) return false;
+  if (call.type === AST_NODE_TYPES.CallExpression) {
+    if (owner.methodCalls.some((method) => method.call === call)) return true;
+    if (owner.kind === 'tagged' && model.api.apiOf(call.callee) !== null) return true;
+    const helper = localFunctionOf(call.callee, model);
+    if (helper && owner.methodCalls.some((method) => isWithin(method.call, helper))) return true;
   }
+  return call.arguments.some((argument) => argument !== current && denotesOwner(argument, owner, model));
+}
+
+/** `dereferencesHandle` for a read that may hold a handle of any of `owners`. */
+function dereferencesAnyHandle(owners: ReadonlySet<Owner>, model: OwnershipModel): (node: TSESTree.Node) => boolean {
+  return (node) => [...owners].some((owner) => dereferencesHandle(node, owner, model));
 }
 
 /** Whether `test` asks `x.isLive(v)` / `isTaggedLive(v)` about `variable` (possibly negated or in a `&&`). */
@@ -204,13 +222,14 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
     const writes = model.writesOf(variable).filter((write) => write.mode === 'direct');
     if (writes.length === 0) continue;
     const allReads = readsOf(variable, model);
-    // Handle reads that only look at the number are harmless; views and objects are memory.
+    if (allReads.length === 0) continue;
+    // A stale handle counts only where it is dereferenced; views and objects are the memory itself.
     const handleOnly = writes.every((write) => write.value.kind === 'handle');
-    const reads = handleOnly ? allReads.filter(isDereferencingHandleRead) : allReads;
-    if (reads.length === 0) continue;
     const avoiding = model.writeNodesOf(variable);
     for (const write of writes) {
       const { value } = write;
+      const reads = handleOnly ? allReads.filter((read) => dereferencesHandle(read, value.owner, model)) : allReads;
+      if (reads.length === 0) continue;
       const scopedCall = value.owner.scopedCall;
       // An async callback's arena lives until its promise settles: only an awaited call ends it here.
       const scopedBody = scopedCall?.arguments[scopedCall.arguments.length - 1];
@@ -275,7 +294,8 @@ interface ElementRead {
  * Reads of a container's elements: `hs[i]`, `hs.at(i)`/`pop()`/`get(k)`..., `for (x of hs)`,
  * `[...hs]`. For handles only reads that may dereference the element count (as for variables).
  */
-function elementReadsOf(variable: Scope.Variable, handleOnly: boolean, model: OwnershipModel): ElementRead[] {
+function elementReadsOf(variable: Scope.Variable, dereferences: ((node: TSESTree.Node) => boolean) | null, model: OwnershipModel): ElementRead[] {
+  const handleOnly = dereferences !== null;
   const reads: ElementRead[] = [];
   for (const reference of variable.references) {
     if (!reference.isRead() || reference.isWrite() || reference.identifier.type !== AST_NODE_TYPES.Identifier) continue;
@@ -286,17 +306,17 @@ function elementReadsOf(variable: Scope.Variable, handleOnly: boolean, model: Ow
       const grand = parent.parent;
       if (grand?.type === AST_NODE_TYPES.AssignmentExpression && grand.left === parent) continue;
       if (parent.computed) {
-        if (!handleOnly || isDereferencingHandleRead(parent)) reads.push({ read, expression: parent });
+        if (!dereferences || dereferences(parent)) reads.push({ read, expression: parent });
         continue;
       }
       const name = parent.property.type === AST_NODE_TYPES.Identifier ? parent.property.name : null;
       if (name && ELEMENT_READ_METHODS.has(name) && grand?.type === AST_NODE_TYPES.CallExpression && grand.callee === parent) {
-        if (!handleOnly || isDereferencingHandleRead(grand)) reads.push({ read, expression: grand });
+        if (!dereferences || dereferences(grand)) reads.push({ read, expression: grand });
       }
       continue;
     }
     if (parent.type === AST_NODE_TYPES.ForOfStatement && parent.right === read) {
-      if (!handleOnly || loopVariableDereferenced(parent, model)) reads.push({ read, expression: read });
+      if (!dereferences || loopVariableDereferenced(parent, dereferences, model)) reads.push({ read, expression: read });
       continue;
     }
     if (parent.type === AST_NODE_TYPES.SpreadElement && !handleOnly) reads.push({ read, expression: read });
@@ -304,12 +324,12 @@ function elementReadsOf(variable: Scope.Variable, handleOnly: boolean, model: Ow
   return reads;
 }
 
-function loopVariableDereferenced(loop: TSESTree.ForOfStatement, model: OwnershipModel): boolean {
+function loopVariableDereferenced(loop: TSESTree.ForOfStatement, dereferences: (node: TSESTree.Node) => boolean, model: OwnershipModel): boolean {
   const declarator = loop.left.type === AST_NODE_TYPES.VariableDeclaration ? loop.left.declarations[0]?.id : loop.left;
   if (declarator?.type !== AST_NODE_TYPES.Identifier) return false;
   const variable = model.variableOf(declarator);
   return !!variable?.references.some(
-    (reference) => reference.isRead() && reference.identifier.type === AST_NODE_TYPES.Identifier && isDereferencingHandleRead(reference.identifier),
+    (reference) => reference.isRead() && reference.identifier.type === AST_NODE_TYPES.Identifier && dereferences(reference.identifier),
   );
 }
 
@@ -348,7 +368,8 @@ function findStaleElementReads(
     const writes = model.writesOf(variable).filter((write) => write.mode === 'contained');
     if (writes.length === 0) continue;
     const handleOnly = writes.every((write) => write.value.kind === 'handle');
-    const reads = elementReadsOf(variable, handleOnly, model);
+    const dereferences = handleOnly ? dereferencesAnyHandle(new Set(writes.map((write) => write.value.owner)), model) : null;
+    const reads = elementReadsOf(variable, dereferences, model);
     if (reads.length === 0) continue;
     const avoiding = [...model.writeNodesOf(variable), ...refillPoints(variable)];
     for (const write of writes) {
