@@ -122,12 +122,30 @@ function dereferencesHandle(node: TSESTree.Node, owner: Owner, model: OwnershipM
   if (call?.type !== AST_NODE_TYPES.CallExpression && call?.type !== AST_NODE_TYPES.NewExpression) return false;
   if (!call.arguments.includes(current as TSESTree.CallExpressionArgument)) return false;
   if (call.type === AST_NODE_TYPES.CallExpression) {
-    if (owner.methodCalls.some((method) => method.call === call)) return true;
+    if (ownerCallsOf(owner).has(call)) return true;
     if (owner.kind === 'tagged' && model.api.apiOf(call.callee) !== null) return true;
     const helper = localFunctionOf(call.callee, model);
-    if (helper && owner.methodCalls.some((method) => isWithin(method.call, helper))) return true;
+    if (helper && reachesOwner(helper, owner)) return true;
   }
   return call.arguments.some((argument) => argument !== current && denotesOwner(argument, owner, model));
+}
+
+// Per-owner lookups, so that checking many reads stays linear in the file (owners live for one lint run).
+const ownerCallSets = new WeakMap<Owner, ReadonlySet<TSESTree.CallExpression>>();
+const helperReach = new WeakMap<Owner, Map<FunctionNode, boolean>>();
+
+function ownerCallsOf(owner: Owner): ReadonlySet<TSESTree.CallExpression> {
+  let calls = ownerCallSets.get(owner);
+  if (!calls) ownerCallSets.set(owner, (calls = new Set(owner.methodCalls.map(({ call }) => call))));
+  return calls;
+}
+
+function reachesOwner(helper: FunctionNode, owner: Owner): boolean {
+  let known = helperReach.get(owner);
+  if (!known) helperReach.set(owner, (known = new Map()));
+  let reaches = known.get(helper);
+  if (reaches === undefined) known.set(helper, (reaches = owner.methodCalls.some(({ call }) => isWithin(call, helper))));
+  return reaches;
 }
 
 /** `dereferencesHandle` for a read that may hold a handle of any of `owners`. */
@@ -225,10 +243,16 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
     if (allReads.length === 0) continue;
     // A stale handle counts only where it is dereferenced; views and objects are the memory itself.
     const handleOnly = writes.every((write) => write.value.kind === 'handle');
+    const readsByOwner = new Map<Owner, TSESTree.Identifier[]>();
+    const readsFor = (owner: Owner): TSESTree.Identifier[] => {
+      let reads = readsByOwner.get(owner);
+      if (!reads) readsByOwner.set(owner, (reads = allReads.filter((read) => dereferencesHandle(read, owner, model))));
+      return reads;
+    };
     const avoiding = model.writeNodesOf(variable);
     for (const write of writes) {
       const { value } = write;
-      const reads = handleOnly ? allReads.filter((read) => dereferencesHandle(read, value.owner, model)) : allReads;
+      const reads = handleOnly ? readsFor(value.owner) : allReads;
       if (reads.length === 0) continue;
       const scopedCall = value.owner.scopedCall;
       // An async callback's arena lives until its promise settles: only an awaited call ends it here.

@@ -98,6 +98,8 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); expect(h).toBe(5);`,
     IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); logger.debug('released', h); console.log(h);`,
     IMPORT + `function describeHandle(x: number) { return x.toString(16); } const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); describeHandle(h);`,
+    // The whole bookkeeping pattern after a free, in one place.
+    IMPORT + `const pool = createPool(16, 4, 'p'); const live = new Set<number>(); const index = new Map<number, number>(); const log: number[] = []; const h = pool.alloc()!; pool.free(h); live.delete(h); index.delete(h); log.push(h); expect(h).toBe(5);`,
     // A call that receives another owner does not reach this handle's owner.
     IMPORT + `const a = createArena(64, 'a'); const b = createArena(64, 'b'); const h = a.alloc(8); a.reset(); copyInto(b, h);`,
     // A helper of this file that never touches the owner.
