@@ -119,6 +119,8 @@ function localFunctionOf(callee: TSESTree.Node, model: OwnershipModel): Function
 function dereferencesHandle(node: TSESTree.Node, owner: Owner, model: OwnershipModel): boolean {
   const current = climbTypeWrappers(node);
   const call = current.parent;
+  // Nothing is read here, but a caller handed a dead handle can do nothing with it but dereference it.
+  if (call?.type === AST_NODE_TYPES.ReturnStatement || call?.type === AST_NODE_TYPES.YieldExpression) return true;
   if (call?.type !== AST_NODE_TYPES.CallExpression && call?.type !== AST_NODE_TYPES.NewExpression) return false;
   if (!call.arguments.includes(current as TSESTree.CallExpressionArgument)) return false;
   if (call.type === AST_NODE_TYPES.CallExpression) {

@@ -80,15 +80,13 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `const p = createPool(16, 4, 'p'); const h = p.alloc()!; if (maybe) p.free(h); if (p.isLive(h)) p.bytes(h); const n = p.isLive(h) && p.bytes(h).length; const m = p.isLive(h!) ? p.bytes(h) : null;`,
     // isTaggedLive asks without throwing.
     `import { allocTagged, freeTagged, isTaggedLive, MemTag } from 'eslint-plugin-arena/runtime'; const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); check(isTaggedLive(h));`,
-    // Formerly invalid: a stale handle only handed on, returned or yielded, with its owner nowhere
-    // in reach, reads no memory (a handle is a number). Dereferencing variants are in \`invalid\`.
+    // Formerly invalid: a stale handle only handed on, with its owner nowhere in reach, reads no
+    // memory (a handle is a number). Returning or yielding one stays invalid: the caller can only dereference it. Dereferencing variants are in \`invalid\`.
     IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); use(h);`,
     IMPORT + `const h = withArena(64, 'w', (a) => a.alloc(8)); use(h);`,
-    IMPORT + `function* g() { const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); yield h; }`,
     IMPORT + `const h = allocTagged(8, MemTag.Temp); freeTagged(h, MemTag.Temp); use(h);`,
     IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a[Symbol.dispose](); use(h);`,
     IMPORT + `function f(k: number) { const a = createArena(64, 'a'); const h = a.alloc(8); switch (k) { case 1: a.reset(); case 2: use(h); } a.destroy(); }`,
-    IMPORT + `function f() { const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); return h; }`,
     // Bookkeeping with a stale handle: sets, maps, arrays, logs, tests, unrelated functions.
     IMPORT + `const p = createPool(16, 4, 'p'); const live = new Set<number>(); const h = p.alloc()!; live.add(h); p.free(h); live.delete(h);`,
     IMPORT + `const p = createPool(16, 4, 'p'); const index = new Map<number, string>(); const h = p.alloc()!; p.free(h); index.delete(h); if (index.has(h)) throw new Error('kept');`,
@@ -112,6 +110,15 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `const a = createArena(64, 'a'); function reset() { a.reset(); } function read(h: number) { return h; } read(a.alloc(8));`,
   ],
   invalid: [
+    {
+      // A dead handle returned to a caller, who can do nothing with it but dereference it.
+      code: IMPORT + `function f() { const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); return h; }`,
+      errors: [{ messageId: 'afterDestroy' }],
+    },
+    {
+      code: IMPORT + `function* g() { const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); yield h; }`,
+      errors: [{ messageId: 'afterReset' }],
+    },
     {
       code: IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); a.bytes(h);`,
       errors: [{ messageId: 'afterReset', data: { name: 'h', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' }, line: 2, column: 74 }],
