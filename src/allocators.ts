@@ -292,11 +292,11 @@ class FileAllocatorApi implements AllocatorApi {
     if (type.type !== AST_NODE_TYPES.TSTypeReference) return null;
     const name = type.typeName;
     if (name.type === AST_NODE_TYPES.Identifier) {
-      const binding = this.bindingOfIdentifier(name, 0);
+      const binding = this.bindingOf(name, 0);
       return binding?.kind === 'type' ? binding.type : null;
     }
     if (name.type === AST_NODE_TYPES.TSQualifiedName && name.left.type === AST_NODE_TYPES.Identifier) {
-      const namespace = this.bindingOfIdentifier(name.left, 0);
+      const namespace = this.bindingOf(name.left, 0);
       return namespace?.kind === 'namespace' ? (namespace.exports.types.get(name.right.name) ?? null) : null;
     }
     return null;
@@ -352,8 +352,22 @@ class FileAllocatorApi implements AllocatorApi {
     return this.settings.modules.includes(source);
   }
 
+  /** Results of top-level lookups: several rules ask about the same callee of every call. */
+  private readonly rootBindingCache = new Map<TSESTree.Node, Binding | null>();
+
   private bindingOf(node: TSESTree.Node, depth: number): Binding | null {
     if (!this.active || depth > MAX_ALIAS_DEPTH) return null;
+    if (depth === 0) {
+      const cached = this.rootBindingCache.get(node);
+      if (cached !== undefined) return cached;
+      const resolved = this.resolveBinding(node, 0);
+      this.rootBindingCache.set(node, resolved);
+      return resolved;
+    }
+    return this.resolveBinding(node, depth);
+  }
+
+  private resolveBinding(node: TSESTree.Node, depth: number): Binding | null {
     switch (node.type) {
       case AST_NODE_TYPES.Identifier:
         return this.bindingOfIdentifier(node, depth);

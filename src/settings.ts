@@ -121,11 +121,15 @@ export function parseArenaSettings(raw: unknown): ArenaSettings {
 }
 
 const parsedSettings = new WeakMap<object, ArenaSettings>();
+let defaultSettings: ArenaSettings | undefined;
 
 /** `settings.arena` of a rule context, validated once per settings object. */
 export function getArenaSettings(context: { readonly settings: Readonly<Record<string, unknown>> }): ArenaSettings {
   const settings = context.settings as Record<string, unknown> | undefined;
   const raw = settings?.['arena'];
+  // One object for "no settings", so that per-file caches keyed on the settings (the allocator
+  // API) are shared by all rules of a file rather than rebuilt by each.
+  if (raw === undefined || raw === null) return (defaultSettings ??= parseArenaSettings(raw));
   if (!isPlainObject(raw)) return parseArenaSettings(raw);
   const cached = parsedSettings.get(raw);
   if (cached) return cached;
