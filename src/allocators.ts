@@ -179,6 +179,25 @@ function dynamicImportSource(init: TSESTree.Expression): string | null {
 
 const MAX_ALIAS_DEPTH = 8;
 
+/** Expressions `resolveBinding` follows; any other initializer binds nothing unless it imports. */
+const FOLLOWED_EXPRESSION_TYPES: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.Identifier,
+  AST_NODE_TYPES.MemberExpression,
+  AST_NODE_TYPES.TSNonNullExpression,
+  AST_NODE_TYPES.TSAsExpression,
+  AST_NODE_TYPES.TSSatisfiesExpression,
+  AST_NODE_TYPES.TSTypeAssertion,
+  AST_NODE_TYPES.ChainExpression,
+  AST_NODE_TYPES.SequenceExpression,
+]);
+
+/** Whether `bindingOfAlias` can find a binding through this initializer (a superset of when it does). */
+function mayBeAlias(init: TSESTree.Expression, moduleTable: ReadonlyMap<string, ModuleExports>): boolean {
+  if (FOLLOWED_EXPRESSION_TYPES.has(init.type)) return true;
+  const source = dynamicImportSource(init);
+  return source !== null && moduleTable.has(source);
+}
+
 class FileAllocatorApi implements AllocatorApi {
   readonly active: boolean;
   readonly methods: AllocatorMethods;
@@ -234,6 +253,8 @@ class FileAllocatorApi implements AllocatorApi {
   }
 
   private apiCallCache: TSESTree.CallExpression[] | null = null;
+  /** Identifiers whose variable is known from the references `apiCalls` followed. */
+  private readonly knownVariables = new Map<TSESTree.Node, Scope.Variable>();
 
   apiCalls(): readonly TSESTree.CallExpression[] {
     if (this.apiCallCache) return this.apiCallCache;
@@ -246,6 +267,8 @@ class FileAllocatorApi implements AllocatorApi {
       const variable = carriers.pop()!;
       for (const reference of variable.references) {
         if (!reference.isRead()) continue;
+        // The scope manager already resolved this name: no need to look it up again below.
+        this.knownVariables.set(reference.identifier, variable);
         let expression: TSESTree.Node = reference.identifier;
         const member = expression.parent;
         if (member?.type === AST_NODE_TYPES.MemberExpression && member.object === expression) expression = member;
@@ -395,7 +418,10 @@ class FileAllocatorApi implements AllocatorApi {
 
   private bindingOfIdentifier(identifier: TSESTree.Identifier, depth: number): Binding | null {
     if (!this.active) return null;
-    const variable = ASTUtils.findVariable(this.sourceCode.getScope(identifier), identifier);
+    // Most identifiers asked about (the callee of every call, every parameter's type) cannot name
+    // a binding; their spelling alone tells, which saves a scope lookup each.
+    if (!this.bindableNames().has(identifier.name)) return null;
+    const variable = this.knownVariables.get(identifier) ?? ASTUtils.findVariable(this.sourceCode.getScope(identifier), identifier);
     if (!variable) return null;
     const direct = this.bindings.get(variable);
     if (direct) return direct;
@@ -405,6 +431,29 @@ class FileAllocatorApi implements AllocatorApi {
     const resolved = this.bindingOfAlias(variable, depth);
     this.aliasCache.set(variable, resolved);
     return resolved;
+  }
+
+  private bindableNameCache: ReadonlySet<string> | null = null;
+
+  /**
+   * Every name a variable with a binding can have: the imports bound to the runtime, and each
+   * `const` that {@link bindingOfAlias} could resolve (one definition, an initializer it follows).
+   */
+  private bindableNames(): ReadonlySet<string> {
+    if (this.bindableNameCache) return this.bindableNameCache;
+    const names = new Set<string>();
+    for (const variable of this.bindings.keys()) names.add(variable.name);
+    for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
+      for (const variable of scope.variables) {
+        if (variable.defs.length !== 1) continue;
+        const definition = variable.defs[0];
+        if (definition?.type !== 'Variable' || definition.parent.kind !== 'const') continue;
+        const init = definition.node.init;
+        if (init && mayBeAlias(init, this.moduleTable)) names.add(variable.name);
+      }
+    }
+    this.bindableNameCache = names;
+    return names;
   }
 
   /** `const mk = createArena`, `const { createArena: mk } = rt`, `const rt = require('…')`. */
