@@ -329,8 +329,15 @@ class ModelBuilder implements OwnershipModel {
   // --- owners ------------------------------------------------------------------------------
 
   private addOwner(owner: Omit<MutableOwner, 'id' | 'events' | 'methodCalls' | 'lifetimeScope' | 'variables'>, variable: Scope.Variable | null): MutableOwner {
+    // Spelled out rather than spread: every owner gets the same object shape, which keeps the
+    // many later reads of owner fields fast.
     const created: MutableOwner = {
-      ...owner,
+      kind: owner.kind,
+      scoping: owner.scoping,
+      node: owner.node,
+      name: owner.name,
+      creation: owner.creation,
+      scopedCall: owner.scopedCall,
       id: this.nextId++,
       variables: variable ? [variable] : [],
       events: [],
