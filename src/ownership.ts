@@ -293,7 +293,8 @@ class ModelBuilder implements OwnershipModel {
   private readonly ownerByVariable = new Map<Scope.Variable, MutableOwner>();
   private readonly variableStates = new Map<Scope.Variable, VariableState>();
   private readonly valueByOrigin = new Map<TSESTree.CallExpression, OwnedValue>();
-  private readonly sinkKeys = new Set<string>();
+  /** Each sink under its `kind:start:end:mode` key, so that a repeated sink is found without a scan. */
+  private readonly sinkByKey = new Map<string, Sink>();
   private readonly pendingVariables: Scope.Variable[] = [];
   private readonly writeNodeCache = new Map<Scope.Variable, TSESTree.Node[]>();
   private taggedOwner: MutableOwner | null = null;
@@ -793,15 +794,23 @@ class ModelBuilder implements OwnershipModel {
 
   private addSink(sink: Sink): void {
     const key = `${sink.kind}:${sink.expression.range[0]}:${sink.expression.range[1]}:${sink.mode}`;
-    if (this.sinkKeys.has(key)) {
-      const existing = this.sinks.find(
-        (candidate) => candidate.kind === sink.kind && candidate.expression === sink.expression && candidate.mode === sink.mode,
-      );
-      if (existing) for (const value of sink.values) (existing.values as Set<OwnedValue>).add(value);
+    const keyed = this.sinkByKey.get(key);
+    if (keyed) {
+      // Only the first sink with a key is kept; a different node with the same range adds nothing.
+      if (keyed.expression === sink.expression) for (const value of sink.values) (keyed.values as Set<OwnedValue>).add(value);
       return;
     }
-    this.sinkKeys.add(key);
-    this.sinks.push({ ...sink, values: new Set(sink.values) });
+    const created: Sink = {
+      kind: sink.kind,
+      expression: sink.expression,
+      values: new Set(sink.values),
+      mode: sink.mode,
+      fn: sink.fn,
+      variable: sink.variable,
+      target: sink.target,
+    };
+    this.sinkByKey.set(key, created);
+    this.sinks.push(created);
   }
 
   /** Follows `values`, held by `expression` in `mode`, up the tree to wherever they land. */
