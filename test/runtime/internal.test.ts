@@ -163,6 +163,43 @@ describe('per-tag peaks and size classes', () => {
     }
   });
 
+  it('pending arena charges stay exact across padding, chunk changes, other tags and resets', () => {
+    const tag = defineTag('pending-exact');
+    const other = defineTag('pending-other');
+    const last = defineTag('pending-last');
+    using arena = createArena(256, 'pending-exact', { tag });
+    let live = 0;
+    let peak = 0;
+    let allocs = 0;
+    for (let round = 0; round < 3; round++) {
+      for (let index = 0; index < 200; index++) {
+        const size = 1 + ((index * 29 + round) % 90);
+        // Aligned allocations leave padding; small chunks force chunk changes with charges pending.
+        if (index % 7 === 0) arena.allocAligned(size, 64);
+        else arena.alloc(size);
+        live += size;
+        allocs++;
+        if (index % 50 === 49) arena.alloc(8, other);
+        if (index % 50 === 49) arena.alloc(size);
+        if (index % 50 === 49) {
+          live += size;
+          allocs++;
+        }
+        if (index % 13 === 0) expect(getStats(tag).currentBytes).toBe(live);
+      }
+      peak = Math.max(peak, live);
+      // The generation's only run of `last`: a read flushes it mid-run, and what is allocated after
+      // the read is still pending when the reset charges and releases the run.
+      arena.alloc(100, last);
+      expect(getStats(last).currentBytes).toBe(100);
+      arena.alloc(1, last);
+      arena.reset();
+      expect(getStats(last)).toMatchObject({ currentBytes: 0, peakBytes: 101, totalAllocs: 2 * (round + 1) });
+      live = 0;
+      expect(getStats(tag)).toMatchObject({ currentBytes: 0, peakBytes: peak, totalAllocs: allocs, totalFrees: allocs, allocCount: 0 });
+    }
+  });
+
   it('peakAt is the time the peak was reached, and does not move for lower usage', () => {
     const tag = defineTag('peaks');
     expect(getPeakAt(tag)).toBe(0);
