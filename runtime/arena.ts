@@ -9,6 +9,7 @@
 // exactly [genStartHandle, genStartHandle + count), and checking one is a subtraction and a compare.
 import { POISON_BYTE, captureSite, debugMode, detachBuffer, isDebugMode } from './debug.js';
 import { ArenaError, describeHandleValue, describeOwner, invalidSizeReason } from './errors.js';
+import { isPromiseLike } from './promises.js';
 import {
   SERIAL_SPACE,
   acquireOwnerId,
@@ -769,12 +770,4 @@ export function withArena<T>(initialSize: number, name: string, body: (arena: Ar
   }
   arena[Symbol.dispose]();
   return result;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

@@ -6,6 +6,7 @@ import { setAllocationGate, type AllocationRequest as GateRequest } from '../int
 import { allocationGate } from '../registry.js';
 import { tagLabel } from '../tags.js';
 import type { Tag } from '../types.js';
+import { isPromiseLike } from '../promises.js';
 import { createFailureSchedule, type AllocationRequest, type FailurePlan, type FailureSchedule } from './schedule.js';
 
 /** An allocation that an injection made fail. */
@@ -94,14 +95,6 @@ export function injectAllocationFailures(plan: FailurePlan): AllocationFailureIn
   return injection;
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 /**
  * Runs `fn` with failures injected per `plan`, and removes the injection when `fn` returns, throws,
  * or (for an async `fn`) settles.
@@ -122,4 +115,3 @@ export function withAllocationFailures<T>(plan: FailurePlan, fn: (injection: All
   return result;
 }
 
-export { isPromiseLike };

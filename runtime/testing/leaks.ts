@@ -9,7 +9,7 @@
 // and its reset or destroy frees them. Allocations in an owner created since are reported with it.
 
 import { isDebugMode, setDebugMode } from '../debug.js';
-import { isPromiseLike } from './failures.js';
+import { isPromiseLike } from '../promises.js';
 import { liveOwnerRecords, liveSlotAllocations, liveTaggedRecords, type OwnerRecord } from './introspect.js';
 import { LeakError, type Leak } from './leak-report.js';
 

@@ -4,7 +4,8 @@
 // code made fewer than k allocations), which is also checked.
 
 import { isDebugMode, setDebugMode } from '../debug.js';
-import { describeInjectedFailure, injectAllocationFailures, isPromiseLike, type InjectedFailure } from './failures.js';
+import { isPromiseLike } from '../promises.js';
+import { describeInjectedFailure, injectAllocationFailures, type InjectedFailure } from './failures.js';
 import { captureBaseline, findLeaks } from './leaks.js';
 import { LeakError } from './leak-report.js';
 import type { FailurePlan } from './schedule.js';
