@@ -78,20 +78,92 @@ export function describeOwner(kind: OwnerKind, name: string, tagLabel?: string):
   return tagLabel === undefined ? who : `${who} (tag ${tagLabel})`;
 }
 
-/** Renders anything passed as a handle for a message without throwing. */
+/**
+ * Renders anything passed where a handle was expected, without throwing: a whole number reads
+ * "handle 42", anything else as describeValue does. Only for values that stand for a handle.
+ */
 export function describeHandleValue(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? `handle ${value}` : `${value}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return `handle ${value}`;
+  return describeValue(value);
+}
+
+/**
+ * Renders any argument (a size, an offset, an alignment, a tag, an option...) for a message,
+ * without throwing and without calling user code (no toString, no getters): `3`, `NaN`,
+ * `the string "abc"`, `null`, `an array`, `a Float64Array`, `an object`.
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case 'bigint':
+      return `the BigInt ${value}n`;
+    case 'boolean':
+      return String(value);
+    case 'undefined':
+      return 'undefined';
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      break;
+  }
   if (value === null) return 'null';
-  return `a value of type ${typeof value}`;
+  if (Array.isArray(value)) return 'an array';
+  if (ArrayBuffer.isView(value)) return `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
+  if (value instanceof ArrayBuffer) return 'an ArrayBuffer';
+  return 'an object';
+}
+
+/** An ERR_INVALID_ARGUMENT: something of the wrong kind was passed (not a size problem, not a tag). */
+export function invalidArgument(summary: string, details: ArenaErrorDetails = {}): ArenaError {
+  return new ArenaError('ERR_INVALID_ARGUMENT', summary, details);
+}
+
+/**
+ * Checks an `options` argument: undefined, or a plain object. Returns the options to read (an
+ * empty object for undefined), so callers never read a property of null or of a number.
+ */
+export function checkOptions<T extends object>(options: T | undefined, where: string): T | Record<string, never> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidArgument(`${where}: options must be an object or left out, got ${describeValue(options)}`);
+  }
+  return options;
 }
 
 /** Validates a byte count; `what` names the parameter in the message. */
 export function invalidSizeReason(size: unknown): string | undefined {
-  if (typeof size !== 'number') return `must be a number, got ${describeHandleValue(size)}`;
+  if (typeof size !== 'number') return `must be a number, got ${describeValue(size)}`;
   if (Number.isNaN(size)) return 'must be a number, got NaN';
   if (!Number.isFinite(size)) return `must be finite, got ${size}`;
   if (!Number.isInteger(size)) return `must be a whole number of bytes, got ${size}`;
   if (size <= 0) return `must be positive, got ${size}`;
   return undefined;
+}
+
+/**
+ * The ERR_OUT_OF_BOUNDS error of a checked access: `what` (`getUint32`, `read`...) of `width` bytes
+ * at `byteOffset` of an allocation of `size` bytes. Shared by every owner with checked accessors.
+ */
+export function outOfBoundsError(
+  what: string,
+  byteOffset: unknown,
+  width: number,
+  size: number,
+  details: ArenaErrorDetails & { readonly ownerKind: OwnerKind; readonly ownerName: string },
+): ArenaError {
+  const who = describeOwner(details.ownerKind, details.ownerName, details.tagName);
+  const where =
+    typeof byteOffset === 'number' && Number.isInteger(byteOffset)
+      ? `bytes ${byteOffset}..${byteOffset + width - 1}`
+      : `byte offset ${describeValue(byteOffset)} (offsets are whole numbers)`;
+  return new ArenaError(
+    'ERR_OUT_OF_BOUNDS',
+    `${what} of ${describeHandleValue(details.handle)} in ${who} reaches ${where}, outside the allocation's ${size} bytes (0..${size - 1})`,
+    details,
+  );
 }

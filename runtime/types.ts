@@ -24,7 +24,11 @@ export type ArenaErrorCode =
   | 'ERR_INVALID_ALIGNMENT'
   | 'ERR_OUT_OF_MEMORY'
   /** A tag that was never defined, a bad tag name, or `freeTagged` with a tag other than the allocation's. */
-  | 'ERR_INVALID_TAG';
+  | 'ERR_INVALID_TAG'
+  /** An argument of the wrong kind: a name that is not a string, options that are not an object, a Float64Array given to `strView`... */
+  | 'ERR_INVALID_ARGUMENT'
+  /** A checked access (`getUint32(h, offset)`, `read`, `write`...) reaching outside its allocation. */
+  | 'ERR_OUT_OF_BOUNDS';
 
 export interface ArenaOptions {
   /** Tag charged for allocations that name none (default `MemTag.General`). */
