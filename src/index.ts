@@ -10,6 +10,15 @@ import { rules } from './rules.js';
 
 export type { ArenaConfigs } from './configs.js';
 export type { ArenaRule } from './rules.js';
+export type {
+  AcquisitionKind,
+  AllocatorDescription,
+  ArenaSettingsInput,
+  DescriptionMethods,
+  ModuleSpecifier,
+  OwnerSource,
+  TypeSpecifier,
+} from './descriptions.js';
 
 interface PackageManifest {
   readonly name: string;
