@@ -50,7 +50,6 @@ export default createRule<Options, MessageIds>({
       useUsing: "Declare '{{name}}' with `using` so it is destroyed when its block ends.",
     },
   },
-  defaultOptions: [{ transferFunctions: [] }],
   create(context, [options]) {
     const api = getAllocatorApi(context);
     if (!api.active) return {};

@@ -49,7 +49,6 @@ export default createRule<Options, MessageIds>({
     },
     schema: [],
   },
-  defaultOptions: [],
   create(context) {
     const sourceCode = context.sourceCode;
     const text = (node: TSESTree.Node): string => sourceCode.getText(node);

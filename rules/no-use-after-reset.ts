@@ -39,8 +39,8 @@ export default createRule<Options, MessageIds>({
         additionalProperties: false,
       },
     ],
+    defaultOptions: [{ checkOwnerCalls: true }],
   },
-  defaultOptions: [{ checkOwnerCalls: true }],
   create(context, [options]) {
     const describe = (use: StaleUse): { messageId: MessageIds; data: Record<string, string | number> } => {
       const data = {

@@ -214,7 +214,6 @@ export default createRule<Options, MessageIds>({
       useTag: 'Tag it `{{tag}}`.',
     },
   },
-  defaultOptions: [{ infer: true, allowArenaDefault: true }],
   create(context, [options]) {
     const api = getAllocatorApi(context);
     if (!api.active) return {};

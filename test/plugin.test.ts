@@ -41,7 +41,11 @@ describe('plugin object', () => {
     expect(typeof rule.meta.docs?.recommended).toBe('boolean');
     expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
     expect(Array.isArray(rule.meta.schema)).toBe(true);
-    expect(Array.isArray(rule.defaultOptions)).toBe(true);
+    // Options defaults live in meta.defaultOptions (ESLint applies them); the top-level field is deprecated.
+    expect(rule.defaultOptions).toBeUndefined();
+    if (Array.isArray(rule.meta.schema) && rule.meta.schema.length > 0) {
+      expect(Array.isArray(rule.meta.defaultOptions)).toBe(true);
+    }
     expect(['problem', 'suggestion', 'layout']).toContain(rule.meta.type);
   });
 });
