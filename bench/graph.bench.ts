@@ -33,6 +33,8 @@ import { MemTag, createArena, getStats } from 'eslint-plugin-arena/runtime';
 import { ArenaEdgeGraph, decodeEdges as decodeArena, parseArenaSize } from '../examples/edge-graph/arena/index.js';
 import { HeapEdgeGraph, decodeEdges as decodeHeap, encodeEdges } from '../examples/edge-graph/heap/index.js';
 import { generateEdgeBatch } from '../examples/edge-graph/shared/generator.js';
+// The runtime's heatmap already has the one XML escaper (quotes included); it is pure, so a deep import is safe.
+import { escapeXml } from '../runtime/observability/heatmap.js';
 import { machineLine, markdownTable, writeDocSection } from './doc-section.js';
 
 const PHASES = ['decode', 'build', 'query', 'traverse', 'encode'] as const;
@@ -477,10 +479,6 @@ function report(results: readonly SizeResult[], wallSeconds: number): Report {
 
 // ---------------------------------------------------------------------------------------------
 // The chart: hand-written SVG, three panels.
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function chart(results: readonly SizeResult[]): string {
   const largest = results[results.length - 1]!;

@@ -9,7 +9,9 @@ import {
   findInvalidUtf8,
   type CborValue,
 } from '../../examples/edge-graph/shared/cbor.js';
-import { generateEdgeBatch, generateEdges, generatePaths, seededRandom } from '../../examples/edge-graph/shared/generator.js';
+import { seededRandom } from 'eslint-plugin-arena/testing';
+
+import { generateEdgeBatch, generateEdges, generatePaths } from '../../examples/edge-graph/shared/generator.js';
 
 const hex = (text: string): Uint8Array => Uint8Array.from(text.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

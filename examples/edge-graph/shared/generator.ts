@@ -2,6 +2,9 @@
 // paths (a few with non-ASCII names), a skewed in-degree (some files are referenced by many), the
 // four relation types, confidences in [0, 1] (0 and 1 included) and millisecond timestamps.
 
+// The project's one seeded PRNG (mulberry32), the same the failure schedules and the lint corpus use.
+import { seededRandom } from 'eslint-plugin-arena/testing';
+
 import { CborWriter, MajorType, headSize, numberSize } from './cbor.js';
 import { EDGE_KEYS, RELATIONS, type EdgeRecord } from './edge-format.js';
 
@@ -12,19 +15,6 @@ export interface GraphShape {
   readonly nodes?: number;
   /** Any integer; the same seed and shape give the same graph. */
   readonly seed: number;
-}
-
-/** A small, fast, seeded PRNG (xorshift32 with a scrambled seed); returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0 || 0x6d2b79f5;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x100000000;
-  };
 }
 
 const TOP = ['src', 'lib', 'test', 'docs', 'scripts', 'tools', 'packages/core/src', 'packages/cli/src', 'core/include/gitmind'];
