@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^eslint-plugin-arena\/testing\/vitest$/, replacement: here('./runtime/testing/vitest.ts') },
       { find: /^eslint-plugin-arena\/testing$/, replacement: here('./runtime/testing/index.ts') },
       { find: /^eslint-plugin-arena$/, replacement: here('./src/index.ts') },
+      { find: /^eslint-plugin-arena\/package\.json$/, replacement: here('./package.json') },
     ],
   },
   test: {
