@@ -1,0 +1,44 @@
+// Real, separate copies of the runtime for tests: every runtime source file transpiled (TypeScript
+// only strips types; imports already name `.js` files) into a fresh directory. Two such directories
+// are two bundles of the runtime as far as module identity goes, and plain Node can load them in a
+// worker thread, which cannot run the TypeScript sources.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+const runtimeRoot = fileURLToPath(new URL('../../../runtime/', import.meta.url));
+
+function sources(directory: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'dist' && entry.name !== 'node_modules') files.push(...sources(path));
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && entry.name !== 'vitest.ts') {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+/** Transpiles the runtime into a new temporary directory; returns the file URL of its index.js. */
+export function makeRuntimeCopy(label: string): string {
+  const target = mkdtempSync(join(tmpdir(), `arena-runtime-${label}-`));
+  for (const file of sources(runtimeRoot)) {
+    const output = ts.transpileModule(readFileSync(file, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, useDefineForClassFields: true },
+      fileName: file,
+    }).outputText;
+    const destination = join(target, relative(runtimeRoot, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(destination), { recursive: true });
+    writeFileSync(destination, output);
+  }
+  // Plain Node must read the `.js` files as ES modules.
+  writeFileSync(join(target, 'package.json'), JSON.stringify({ type: 'module' }));
+  return pathToFileURL(join(target, 'index.js')).href;
+}
+
+/** The public runtime API, as a copy loaded with import() exposes it. */
+export type RuntimeModule = typeof import('../../../runtime/index.js');
