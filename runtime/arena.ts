@@ -8,7 +8,7 @@
 // serials numbered consecutively across resets (see registry.ts): the live handles of an arena are
 // exactly [genStartHandle, genStartHandle + count), and checking one is a subtraction and a compare.
 import { POISON_BYTE, captureSite, debugMode, detachBuffer, isDebugMode } from './debug.js';
-import { ArenaError, describeHandleValue, describeOwner, invalidSizeReason } from './errors.js';
+import { ArenaError, checkOptions, describeHandleValue, describeOwner, describeValue, invalidArgument, invalidSizeReason } from './errors.js';
 import { isPromiseLike } from './promises.js';
 import {
   SERIAL_SPACE,
@@ -183,7 +183,7 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
       this.throwIfDestroyed();
       throw new ArenaError(
         'ERR_INVALID_ALIGNMENT',
-        `alignment ${describeHandleValue(align)} requested from ${describeOwner('arena', this.name)} is not a power of two between 1 and ${MAX_ALIGNMENT}`,
+        `alignment ${describeValue(align)} requested from ${describeOwner('arena', this.name)} is not a power of two between 1 and ${MAX_ALIGNMENT}`,
         { ownerName: this.name, ownerKind: 'arena' },
       );
     }
@@ -721,7 +721,7 @@ function grow32(array: Uint32Array<ArrayBuffer>, capacity: number, keep: number)
 
 function checkName(name: unknown, what: string): string {
   if (typeof name !== 'string') {
-    throw new TypeError(`${what} name must be a string, got ${describeHandleValue(name)}`);
+    throw invalidArgument(`${what} name must be a string, got ${describeValue(name)}`);
   }
   return name;
 }
@@ -771,3 +771,5 @@ export function withArena<T>(initialSize: number, name: string, body: (arena: Ar
   arena[Symbol.dispose]();
   return result;
 }
+  options = checkOptions(options, `createArena(${JSON.stringify(name)})`);
+  if (typeof body !== 'function') throw invalidArgument(`withArena needs a body function, got ${describeValue(body)}`);

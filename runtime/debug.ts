@@ -7,6 +7,8 @@
 // - detaches every chunk's ArrayBuffer on arena `reset`/`destroy` (moving the bytes to a fresh
 //   buffer), so `Uint8Array` views taken before the reset report length 0 and read `undefined`.
 // Production mode does none of this: a stale handle is still caught (a compare), a stale view is not.
+import type { ArenaErrorDetails } from './errors.js';
+import type { ArenaErrorCode } from './types.js';
 
 /** The byte written over freed or reset memory in debug mode (Zig and MSVC use 0xAA/0xDD alike). */
 export const POISON_BYTE = 0xdd;
@@ -61,4 +63,51 @@ export function detachBuffer(buffer: ArrayBuffer): ArrayBuffer {
   const transferable = buffer as Transferable;
   if (typeof transferable.transfer === 'function') return transferable.transfer();
   return structuredClone(buffer, { transfer: [buffer] });
+}
+
+/** Why a buffer detached by debug mode died: the error a later use of it should throw. */
+export interface BufferDeath {
+  readonly code: ArenaErrorCode;
+  /** What happened to the memory, in a message's words ("arena "frame" was reset"). */
+  readonly summary: string;
+  readonly details: ArenaErrorDetails;
+}
+
+// Keyed by the dead ArrayBuffer object itself: it survives its detachment as an empty shell, which
+// every view over it still references, so a view can say why it went dead.
+const deaths = new WeakMap<ArrayBufferLike, BufferDeath>();
+
+/** Records why debug mode detached `buffer` (see deathOf). */
+export function noteDeath(buffer: ArrayBufferLike, death: BufferDeath): void {
+  deaths.set(buffer, death);
+}
+
+/** Why debug mode detached `buffer`, if it did. */
+export function deathOf(buffer: ArrayBufferLike): BufferDeath | undefined {
+  return deaths.get(buffer);
+}
+
+/**
+ * Whether `buffer` is detached. Node 20 has no `ArrayBuffer.prototype.detached`; a detached buffer
+ * has byteLength 0 and refuses to back a new view, which tells it from an empty one.
+ */
+export function isDetached(buffer: ArrayBufferLike): boolean {
+  if (buffer.byteLength > 0 || !(buffer instanceof ArrayBuffer)) return false;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Debug mode's end of an allocation that lives on memory of its own: poison it (a copy kept
+ * elsewhere reads 0xDD), detach it (every view over it reads nothing and writes nowhere) and note
+ * why, for ByteBuffer's message. Its bytes are dropped, not moved: nobody may read them again.
+ */
+export function killBuffer(buffer: ArrayBuffer, death: BufferDeath): void {
+  new Uint8Array(buffer).fill(POISON_BYTE);
+  detachBuffer(buffer);
+  noteDeath(buffer, death);
 }

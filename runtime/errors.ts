@@ -26,7 +26,7 @@ export interface ArenaErrorDetails {
 
 /** The one error class the runtime throws. Switch on `code`, never on the message. */
 export class ArenaError extends Error {
-  override readonly name = 'ArenaError';
+  override readonly name: string = 'ArenaError';
   readonly code: ArenaErrorCode;
   readonly ownerName: string | undefined;
   readonly ownerKind: OwnerKind | undefined;

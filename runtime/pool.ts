@@ -1,7 +1,7 @@
 // Fixed-size block pools (the seed's gm_pool_*) and pools of reusable JS objects (GM_POOL_FOR).
 // Both are slot tables (slots.ts): LIFO free list, generation-checked handles, null when exhausted.
 import { debugMode, detachBuffer, isDebugMode } from './debug.js';
-import { ArenaError, describeHandleValue, describeOwner, invalidSizeReason } from './errors.js';
+import { ArenaError, checkOptions, describeOwner, describeValue, invalidArgument, invalidSizeReason } from './errors.js';
 import { allocationGate } from './registry.js';
 import { SlotOwner } from './slots.js';
 import { chargeAlloc, statsEnabled } from './stats.js';
@@ -170,8 +170,12 @@ class ObjectPoolImpl<T> extends SlotOwner implements ObjectPool<T> {
   }
 }
 
-function checkCommon(kind: 'pool' | 'objectPool', name: unknown, initialCount: number, tag: Tag | undefined): void {
-  if (typeof name !== 'string') throw new TypeError(`${kind === 'pool' ? 'pool' : 'object pool'} name must be a string, got ${describeHandleValue(name)}`);
+function checkCommon(kind: 'pool' | 'objectPool', name: unknown, initialCount: number, options: PoolOptions): void {
+  if (typeof name !== 'string') throw invalidArgument(`${kind === 'pool' ? 'pool' : 'object pool'} name must be a string, got ${describeValue(name)}`);
+  const { tag, growable } = options;
+  if (growable !== undefined && typeof growable !== 'boolean') {
+    throw invalidArgument(`${describeOwner(kind, name)}: growable must be true or false, got ${describeValue(growable)}`, { ownerName: name, ownerKind: kind });
+  }
   const countProblem = invalidSizeReason(initialCount);
   if (countProblem !== undefined) {
     throw new ArenaError('ERR_INVALID_SIZE', `initial count of ${describeOwner(kind, name)} ${countProblem}`, { ownerName: name, ownerKind: kind });
@@ -185,7 +189,8 @@ function checkCommon(kind: 'pool' | 'objectPool', name: unknown, initialCount: n
  * (without moving existing ones) up to its slot limit. Each block is charged to `tag` while in use.
  */
 export function createPool(objectSize: number, initialCount: number, name: string, options: PoolOptions = {}): Pool {
-  checkCommon('pool', name, initialCount, options.tag);
+  options = checkOptions(options, 'createPool');
+  checkCommon('pool', name, initialCount, options);
   const sizeProblem = invalidSizeReason(objectSize);
   if (sizeProblem !== undefined) {
     throw new ArenaError('ERR_INVALID_SIZE', `object size of ${describeOwner('pool', name)} ${sizeProblem}`, { ownerName: name, ownerKind: 'pool' });
@@ -206,10 +211,11 @@ export function createPool(objectSize: number, initialCount: number, name: strin
  * handed out again; `get(handle)` returns the object behind a live handle.
  */
 export function createObjectPool<T>(factory: () => T, initialCount: number, name: string, options: ObjectPoolOptions<T> = {}): ObjectPool<T> {
-  checkCommon('objectPool', name, initialCount, options.tag);
-  if (typeof factory !== 'function') throw new TypeError(`object pool "${name}" needs a factory function, got ${describeHandleValue(factory)}`);
+  options = checkOptions(options, 'createObjectPool');
+  checkCommon('objectPool', name, initialCount, options);
+  if (typeof factory !== 'function') throw invalidArgument(`object pool "${name}" needs a factory function, got ${describeValue(factory)}`);
   if (options.reset !== undefined && typeof options.reset !== 'function') {
-    throw new TypeError(`object pool "${name}": reset must be a function, got ${describeHandleValue(options.reset)}`);
+    throw invalidArgument(`object pool "${name}": reset must be a function, got ${describeValue(options.reset)}`);
   }
   const perObject = options.bytesPerObject;
   if (perObject !== undefined && perObject !== 0 && invalidSizeReason(perObject) !== undefined) {

@@ -2,7 +2,7 @@
 // allocation is its own zeroed Uint8Array, charged to a tag until freed with that same tag.
 // It is a growable slot table (slots.ts), so its handles are generation-checked like a pool's.
 import { POISON_BYTE, detachBuffer, isDebugMode } from './debug.js';
-import { ArenaError, describeHandleValue, invalidSizeReason } from './errors.js';
+import { ArenaError, describeHandleValue, describeValue, invalidSizeReason } from './errors.js';
 import { allocationGate, gateRefuses, getHandleLayout, onLayoutChange } from './registry.js';
 import { SlotOwner } from './slots.js';
 import { chargeAlloc, chargeFree, statsEnabled } from './stats.js';
@@ -171,7 +171,7 @@ class TaggedHeap extends SlotOwner {
 }
 
 function describeTagArgument(tag: unknown): string {
-  return isDefinedTag(tag) ? `tag ${tagLabel(tag)}` : describeHandleValue(tag);
+  return isDefinedTag(tag) ? `tag ${tagLabel(tag)}` : describeValue(tag);
 }
 
 function throwBadTaggedSize(size: number, tag: Tag): never {

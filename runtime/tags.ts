@@ -1,6 +1,6 @@
 // Memory tags: small integers naming what memory is for. Stats (runtime/stats.ts) are kept per tag
 // in typed arrays indexed by the tag, so a tag must stay below MAX_TAGS.
-import { ArenaError, describeHandleValue } from './errors.js';
+import { ArenaError, describeValue } from './errors.js';
 import type { Tag } from './types.js';
 
 /** How many tags (built-in + defined) the process can have. */
@@ -37,7 +37,7 @@ export function defineTag(name: string): Tag {
   if (typeof name !== 'string' || !TAG_NAME.test(name)) {
     throw new ArenaError(
       'ERR_INVALID_TAG',
-      `cannot define tag ${typeof name === 'string' ? JSON.stringify(name) : describeHandleValue(name)}: a tag name starts with a letter and has at most 64 letters, digits, "_", "-", "." or "/"`,
+      `cannot define tag ${typeof name === 'string' ? JSON.stringify(name) : describeValue(name)}: a tag name starts with a letter and has at most 64 letters, digits, "_", "-", "." or "/"`,
     );
   }
   const existing = tagsByName.get(name);
@@ -81,6 +81,6 @@ export function tagLabel(tag: number): string {
 export function throwInvalidTag(tag: unknown): never {
   throw new ArenaError(
     'ERR_INVALID_TAG',
-    `${describeHandleValue(tag)} is not a memory tag: use MemTag.<name> or defineTag(name) (${tagNames.length} tags are defined)`,
+    `${describeValue(tag)} is not a memory tag: use MemTag.<name> or defineTag(name) (${tagNames.length} tags are defined)`,
   );
 }

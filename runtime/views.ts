@@ -1,6 +1,7 @@
 // Zero-allocation patterns from the seed: string views, slices and a reusable byte buffer. None of
 // them copies bytes or touches the tracked heap; the only objects created are the small view wrappers.
-import { ArenaError, describeHandleValue, invalidSizeReason } from './errors.js';
+import { deathOf, isDetached } from './debug.js';
+import { ArenaError, describeValue, invalidArgument, invalidSizeReason } from './errors.js';
 
 const decoder = new TextDecoder();
 
@@ -36,6 +37,9 @@ export class StrView {
   equals(other: string | StrView | Uint8Array): boolean {
     if (typeof other === 'string') return equalsUtf8(this.bytes, other);
     const bytes = other instanceof StrView ? other.bytes : other;
+    if (!(bytes instanceof Uint8Array)) {
+      throw invalidArgument(`StrView.equals takes a string, a StrView or a Uint8Array, got ${describeValue(other)}`);
+    }
     if (bytes.length !== this.bytes.length) return false;
     for (let index = 0; index < bytes.length; index++) if (bytes[index] !== this.bytes[index]) return false;
     return true;
@@ -86,10 +90,17 @@ function equalsUtf8(bytes: Uint8Array, text: string): boolean {
 
 /**
  * `gm_str_view(data, len)`: a view of `length` bytes of `source` from `start` (default: all of it).
- * Bounds are checked; no bytes are copied.
+ * Bounds are checked; no bytes are copied. `source` must be UTF-8 bytes, a `Uint8Array` (a Node
+ * `Buffer` is one). A string is refused rather than encoded: encoding would copy, and a view that
+ * copies is not a view; `new TextEncoder().encode(text)` makes the bytes when a copy is wanted.
+ * Any other typed array is refused too (its elements are not bytes).
  */
-export function strView(source: Uint8Array, start = 0, length: number = source.length - start): StrView {
-  return new StrView(slice(source, start, length));
+export function strView(source: Uint8Array, start = 0, length?: number): StrView {
+  if (!(source instanceof Uint8Array)) {
+    const hint = typeof source === 'string' ? ' (encode a string first: new TextEncoder().encode(text))' : '';
+    throw invalidArgument(`strView takes UTF-8 bytes in a Uint8Array, got ${describeValue(source)}${hint}`);
+  }
+  return new StrView(slice(source, start, length ?? source.length - start));
 }
 
 /** Anything with typed-array style `subarray` (every TypedArray). */
@@ -103,6 +114,10 @@ export interface Subarrayable<T> {
  * Throws ERR_INVALID_SIZE when start/count are not whole numbers >= 0 or run past the end.
  */
 export function slice<T extends Subarrayable<T>>(array: T, start: number, count: number): T {
+  // Typed arrays only: a plain Array has no zero-copy subarray, a DataView no elements.
+  if (!ArrayBuffer.isView(array) || array instanceof DataView) {
+    throw invalidArgument(`slice takes a typed array (Uint8Array, Float64Array...), got ${describeValue(array)}`);
+  }
   if (
     !Number.isInteger(start) ||
     !Number.isInteger(count) ||
@@ -112,7 +127,7 @@ export function slice<T extends Subarrayable<T>>(array: T, start: number, count:
   ) {
     throw new ArenaError(
       'ERR_INVALID_SIZE',
-      `slice(start ${describeHandleValue(start)}, count ${describeHandleValue(count)}) does not fit an array of length ${array.length}`,
+      `slice(start ${describeValue(start)}, count ${describeValue(count)}) does not fit an array of length ${array.length}: start and count must be whole numbers >= 0 with start + count <= length`,
     );
   }
   return array.subarray(start, start + count);
@@ -126,6 +141,12 @@ export function slice<T extends Subarrayable<T>>(array: T, start: number, count:
  */
 export class ByteBuffer {
   private readonly storage: Uint8Array;
+  /**
+   * The storage's length when the buffer was made. A view's length drops to 0 only when its
+   * ArrayBuffer is detached, which debug mode does to memory that dies: a mismatch means the
+   * memory under the buffer was freed, reset or destroyed.
+   */
+  private readonly size: number;
   private length = 0;
 
   /** A buffer of `capacity` new bytes, or one writing into `storage` (an arena allocation, say). */
@@ -133,24 +154,32 @@ export class ByteBuffer {
     if (typeof capacityOrStorage === 'number') {
       const problem = invalidSizeReason(capacityOrStorage);
       if (problem !== undefined) throw new ArenaError('ERR_INVALID_SIZE', `ByteBuffer capacity ${problem}`);
-      this.storage = new Uint8Array(capacityOrStorage);
+      try {
+        this.storage = new Uint8Array(capacityOrStorage);
+      } catch (cause) {
+        throw new ArenaError('ERR_OUT_OF_MEMORY', `ByteBuffer could not reserve ${capacityOrStorage} bytes: ${String(cause)}`);
+      }
     } else if (capacityOrStorage instanceof Uint8Array) {
+      if (isDetached(capacityOrStorage.buffer)) throwDeadStorage(capacityOrStorage, 'wrap');
       this.storage = capacityOrStorage;
     } else {
-      throw new TypeError(`ByteBuffer needs a capacity or a Uint8Array, got ${describeHandleValue(capacityOrStorage)}`);
+      throw invalidArgument(`ByteBuffer needs a capacity (a whole number of bytes) or a Uint8Array to write into, got ${describeValue(capacityOrStorage)}`);
     }
+    this.size = this.storage.length;
   }
 
   get capacity(): number {
-    return this.storage.length;
+    return this.size;
   }
 
   get used(): number {
     return this.length;
   }
 
+  /** Bytes left; throws like every other method when the memory under the buffer has died. */
   get remaining(): number {
-    return this.storage.length - this.length;
+    if (this.storage.length !== this.size) throwDeadStorage(this.storage, 'read');
+    return this.size - this.length;
   }
 
   /**
@@ -160,10 +189,11 @@ export class ByteBuffer {
   append(...parts: Uint8Array[]): boolean {
     let total = 0;
     for (const part of parts) {
-      if (!(part instanceof Uint8Array)) throw new TypeError(`ByteBuffer.append takes Uint8Arrays, got ${describeHandleValue(part)}`);
+      if (!(part instanceof Uint8Array)) throw invalidArgument(`ByteBuffer.append takes Uint8Arrays, got ${describeValue(part)}`);
       total += part.length;
     }
-    if (total > this.storage.length - this.length) return false;
+    if (this.storage.length !== this.size) throwDeadStorage(this.storage, 'append to');
+    if (total > this.size - this.length) return false;
     for (const part of parts) {
       this.storage.set(part, this.length);
       this.length += part.length;
@@ -174,15 +204,17 @@ export class ByteBuffer {
   /** Appends one byte (0..255); false when full. */
   appendByte(value: number): boolean {
     if (!Number.isInteger(value) || value < 0 || value > 255) {
-      throw new ArenaError('ERR_INVALID_SIZE', `ByteBuffer.appendByte takes an integer 0..255, got ${describeHandleValue(value)}`);
+      throw invalidArgument(`ByteBuffer.appendByte takes a whole number 0..255, got ${describeValue(value)}`);
     }
-    if (this.length === this.storage.length) return false;
+    if (this.storage.length !== this.size) throwDeadStorage(this.storage, 'append to');
+    if (this.length === this.size) return false;
     this.storage[this.length++] = value;
     return true;
   }
 
   /** The bytes written so far (a zero-copy view; appending later does not change its length). */
   view(): Uint8Array {
+    if (this.storage.length !== this.size) throwDeadStorage(this.storage, 'view');
     return this.storage.subarray(0, this.length);
   }
 
@@ -190,4 +222,19 @@ export class ByteBuffer {
   clear(): void {
     this.length = 0;
   }
+}
+
+/**
+ * The memory under a ByteBuffer died (debug mode detached it when its allocation was freed, its
+ * arena reset or destroyed). Says which, and where, when debug mode recorded it.
+ */
+function throwDeadStorage(storage: Uint8Array, action: string): never {
+  const death = deathOf(storage.buffer);
+  if (death === undefined) {
+    throw new ArenaError(
+      'ERR_USE_AFTER_FREE',
+      `cannot ${action} a ByteBuffer: the memory under it is gone (its ArrayBuffer was detached: given back to an arena or pool in debug mode, or transferred)`,
+    );
+  }
+  throw new ArenaError(death.code, `cannot ${action} a ByteBuffer: ${death.summary}`, death.details);
 }

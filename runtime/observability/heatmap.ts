@@ -1,6 +1,7 @@
 // Allocation heatmap: how many allocations each tag made in each power-of-two size class.
 // Pure functions over plain data, so the picture can be drawn from a live runtime or from a saved
 // JSON snapshot alike.
+import { checkOptions, describeValue, invalidArgument } from '../errors.js';
 
 /** One cell of the heatmap as the runtime records it. */
 export interface SizeClassCount {
@@ -31,7 +32,7 @@ export const MAX_SIZE_CLASS = 53;
  */
 export function sizeClassOf(size: number): number {
   if (!Number.isFinite(size) || size < 1) {
-    throw new RangeError(`sizeClassOf: size must be a finite number >= 1, got ${String(size)}`);
+    throw invalidArgument(`sizeClassOf: size must be a finite number >= 1, got ${describeValue(size)}`);
   }
   if (size <= 0x8000_0000) {
     // 32 - clz32(n - 1) is ceil(log2(n)) for 1 <= n <= 2^31, with no floating point involved.
@@ -72,15 +73,16 @@ export function buildHeatmapMatrix(
   entries: readonly SizeClassCount[],
   options: HeatmapMatrixOptions = {},
 ): HeatmapMatrix {
+  options = checkOptions(options, 'buildHeatmapMatrix');
   const byTag = new Map<string, Map<number, number>>();
   let low = options.minSizeClass ?? Number.POSITIVE_INFINITY;
   let high = options.maxSizeClass ?? Number.NEGATIVE_INFINITY;
   for (const entry of entries) {
     if (!Number.isInteger(entry.sizeClass) || entry.sizeClass < 0 || entry.sizeClass > MAX_SIZE_CLASS) {
-      throw new RangeError(`heatmap: size class must be an integer in 0..${MAX_SIZE_CLASS}, got ${entry.sizeClass}`);
+      throw invalidArgument(`heatmap: size class must be an integer in 0..${MAX_SIZE_CLASS}, got ${describeValue(entry.sizeClass)}`);
     }
     if (!Number.isFinite(entry.count) || entry.count < 0) {
-      throw new RangeError(`heatmap: count for tag "${entry.tag}" must be a finite number >= 0, got ${entry.count}`);
+      throw invalidArgument(`heatmap: count for tag "${entry.tag}" must be a finite number >= 0, got ${describeValue(entry.count)}`);
     }
     if (entry.count === 0) continue;
     let row = byTag.get(entry.tag);
@@ -251,6 +253,7 @@ export interface HeatmapSvgOptions {
  * cells coloured on a log scale with the count printed in each, and a colour legend.
  */
 export function renderHeatmapSvg(matrix: HeatmapMatrix, options: HeatmapSvgOptions = {}): string {
+  options = checkOptions(options, 'renderHeatmapSvg');
   const title = options.title ?? 'Allocations by size class x tag';
   const subtitle =
     options.subtitle ?? `${compactCount(matrix.total)} allocations; colour is log scale of count per cell`;

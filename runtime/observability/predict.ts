@@ -3,6 +3,7 @@
 // zero) is reported as "not growing" rather than as an exhaustion date decades away.
 
 import { formatBytes, formatClockTime } from './report.js';
+import { describeValue, invalidArgument } from '../errors.js';
 
 export interface MemorySample {
   /** Milliseconds (epoch or any monotonic clock, as long as all samples use the same one). */
@@ -106,13 +107,13 @@ export function predictExhaustion(
   options: PredictOptions = {},
 ): OomPrediction {
   if (!(budget > 0) || !Number.isFinite(budget)) {
-    throw new RangeError(`predictExhaustion: budget must be a finite number of bytes > 0, got ${budget}`);
+    throw invalidArgument(`predictExhaustion: budget must be a finite number of bytes > 0, got ${describeValue(budget)}`);
   }
   const minSamples = Math.max(2, options.minSamples ?? 3);
   const significance = options.significance ?? 2;
   for (const s of samples) {
     if (!Number.isFinite(s.t) || !Number.isFinite(s.bytes)) {
-      throw new RangeError(`predictExhaustion: samples need finite t and bytes, got t=${s.t} bytes=${s.bytes}`);
+      throw invalidArgument(`predictExhaustion: samples need finite t and bytes, got t=${describeValue(s.t)} bytes=${describeValue(s.bytes)}`);
     }
   }
   const ordered = [...samples].sort((a, b) => a.t - b.t);
@@ -177,7 +178,7 @@ export class MemorySampler {
 
   constructor(readonly capacity = 120) {
     if (!Number.isInteger(capacity) || capacity < 2) {
-      throw new RangeError(`MemorySampler: capacity must be an integer >= 2, got ${capacity}`);
+      throw invalidArgument(`MemorySampler: capacity must be an integer >= 2, got ${describeValue(capacity)}`);
     }
     this.#times = new Float64Array(capacity);
     this.#bytes = new Float64Array(capacity);

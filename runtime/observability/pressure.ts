@@ -6,6 +6,7 @@
 // After each callback every subscription is re-evaluated and the band is narrowed again.
 
 import { getTrackedBytes, setTrackedBytesWatch } from '../internal.js';
+import { describeValue, invalidArgument } from '../errors.js';
 import type { RegisteredOwner } from '../registry.js';
 import type { Arena } from '../types.js';
 import { MemorySampler, type OomPrediction, type PredictOptions } from './predict.js';
@@ -121,11 +122,11 @@ export function onMemoryPressure(
   threshold: number | ArenaBudgetThreshold,
   callback: (event: MemoryPressureEvent) => void,
 ): () => void {
-  if (typeof callback !== 'function') throw new TypeError('onMemoryPressure: callback must be a function');
+  if (typeof callback !== 'function') throw invalidArgument(`onMemoryPressure: callback must be a function, got ${describeValue(callback)}`);
   let subscription: Subscription;
   if (typeof threshold === 'number') {
     if (!(threshold >= 0) || !Number.isFinite(threshold)) {
-      throw new RangeError(`onMemoryPressure: threshold must be a finite number of bytes >= 0, got ${threshold}`);
+      throw invalidArgument(`onMemoryPressure: threshold must be a finite number of bytes >= 0, got ${describeValue(threshold)}`);
     }
     subscription = {
       threshold,
@@ -137,12 +138,18 @@ export function onMemoryPressure(
       finished: () => false,
     };
   } else {
+    if (typeof threshold !== 'object' || threshold === null) {
+      throw invalidArgument(`onMemoryPressure: threshold must be a number of bytes or { arena, fraction }, got ${describeValue(threshold)}`);
+    }
     const { arena, fraction } = threshold;
+    if (typeof arena !== 'object' || arena === null || typeof arena.maxBytes !== 'number') {
+      throw invalidArgument(`onMemoryPressure: { arena, fraction } needs an arena made by createArena, got ${describeValue(arena)}`);
+    }
     if (!(fraction > 0 && fraction <= 1)) {
-      throw new RangeError(`onMemoryPressure: fraction must be in (0, 1], got ${fraction}`);
+      throw invalidArgument(`onMemoryPressure: fraction must be in (0, 1], got ${describeValue(fraction)}`);
     }
     if (!Number.isFinite(arena.maxBytes)) {
-      throw new RangeError(`onMemoryPressure: arena "${arena.name}" has no maxBytes budget; give createArena a maxBytes option`);
+      throw invalidArgument(`onMemoryPressure: arena "${arena.name}" has no maxBytes budget; give createArena a maxBytes option`);
     }
     const limit = fraction * arena.maxBytes;
     subscription = {
@@ -177,7 +184,7 @@ export interface OomPredictor {
  */
 export function createOomPredictor(budget: number, capacity = 120): OomPredictor {
   if (!(budget > 0) || !Number.isFinite(budget)) {
-    throw new RangeError(`createOomPredictor: budget must be a finite number of bytes > 0, got ${budget}`);
+    throw invalidArgument(`createOomPredictor: budget must be a finite number of bytes > 0, got ${describeValue(budget)}`);
   }
   const sampler = new MemorySampler(capacity);
   return {

@@ -4,6 +4,8 @@
 // backslash, double quote and newline, HELP text escapes backslash and newline, each family has
 // exactly one HELP and one TYPE line before its samples, and no two samples share a label set.
 
+import { ArenaError } from '../errors.js';
+
 export type MetricType = 'counter' | 'gauge' | 'untyped';
 
 export interface MetricSample {
@@ -54,8 +56,13 @@ export function formatSampleValue(value: number): string {
   return String(value);
 }
 
-export class MetricsFormatError extends Error {
+/** Bad metric families given to renderExposition: an ArenaError (ERR_INVALID_ARGUMENT) of its own name. */
+export class MetricsFormatError extends ArenaError {
   override readonly name = 'MetricsFormatError';
+
+  constructor(summary: string) {
+    super('ERR_INVALID_ARGUMENT', summary);
+  }
 }
 
 /** Renders families in the text exposition format; throws MetricsFormatError on anything invalid. */

@@ -6,6 +6,7 @@ import type { SizeClassCount } from './heatmap.js';
 import { sizeClassRange } from './heatmap.js';
 import type { MetricFamily } from './prometheus.js';
 import { renderExposition, sanitizeMetricName } from './prometheus.js';
+import { checkOptions } from '../errors.js';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -73,6 +74,7 @@ export interface PrometheusOptions {
 
 /** The snapshot as metric families (see renderPrometheus for the text). */
 export function snapshotToMetricFamilies(snapshot: MemorySnapshot, options: PrometheusOptions = {}): MetricFamily[] {
+  options = checkOptions(options, 'Prometheus export');
   const prefix = sanitizeMetricName(options.prefix ?? 'arena');
   const perTag = (name: string, help: string, type: 'gauge' | 'counter', pick: (tag: TagSnapshot) => number): MetricFamily => ({
     name: `${prefix}_${name}`,

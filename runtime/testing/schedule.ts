@@ -2,6 +2,7 @@
 // failing test replays exactly from its plan (and its seed).
 
 import type { Tag } from '../types.js';
+import { checkOptions, describeValue, invalidArgument } from '../errors.js';
 
 /** What the runtime is about to allocate; the schedule decides whether it fails. */
 export interface AllocationRequest {
@@ -64,31 +65,33 @@ export function seededRandom(seed: number): () => number {
 
 function checkPositiveInteger(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new RangeError(`failure plan: ${name} must be an integer >= 1, got ${String(value)}`);
+    throw invalidArgument(`failure plan: ${name} must be an integer >= 1, got ${describeValue(value)}`);
   }
 }
 
 export function validateFailurePlan(plan: FailurePlan): void {
+  if (plan === undefined) throw invalidArgument('failure plan: give a plan object (nth, every, probability, or a tag/kind/owner filter)');
+  checkOptions(plan, 'failure plan');
   checkPositiveInteger('nth', plan.nth);
   checkPositiveInteger('every', plan.every);
   if (plan.maxFailures !== undefined && (!Number.isInteger(plan.maxFailures) || plan.maxFailures < 0)) {
-    throw new RangeError(`failure plan: maxFailures must be an integer >= 0, got ${String(plan.maxFailures)}`);
+    throw invalidArgument(`failure plan: maxFailures must be an integer >= 0, got ${describeValue(plan.maxFailures)}`);
   }
   if (plan.probability !== undefined) {
     if (!(plan.probability >= 0 && plan.probability <= 1)) {
-      throw new RangeError(`failure plan: probability must be in [0, 1], got ${String(plan.probability)}`);
+      throw invalidArgument(`failure plan: probability must be in [0, 1], got ${describeValue(plan.probability)}`);
     }
     if (plan.seed === undefined) {
-      throw new RangeError('failure plan: probability needs a seed, so that a failing run can be replayed');
+      throw invalidArgument('failure plan: probability needs a seed, so that a failing run can be replayed');
     }
   }
   if (plan.seed !== undefined && !Number.isInteger(plan.seed)) {
-    throw new RangeError(`failure plan: seed must be an integer, got ${String(plan.seed)}`);
+    throw invalidArgument(`failure plan: seed must be an integer, got ${describeValue(plan.seed)}`);
   }
   const hasFilter = plan.tag !== undefined || plan.kind !== undefined || plan.owner !== undefined;
   const hasTrigger = plan.nth !== undefined || plan.every !== undefined || plan.probability !== undefined;
   if (!hasFilter && !hasTrigger) {
-    throw new RangeError('failure plan: give nth, every, probability, or a tag/kind/owner filter; an empty plan would fail every allocation');
+    throw invalidArgument('failure plan: give nth, every, probability, or a tag/kind/owner filter; an empty plan would fail every allocation');
   }
 }
 

@@ -71,7 +71,7 @@ describe('predictExhaustion on synthetic curves', () => {
   });
 
   it('rejects a bad budget and non-finite samples', () => {
-    expect(() => predictExhaustion([], 0)).toThrow(RangeError);
+    expect(() => predictExhaustion([], 0)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => predictExhaustion([{ t: 0, bytes: NaN }], 10)).toThrow(/finite/);
   });
 

@@ -288,6 +288,6 @@ describe('createObjectPool', () => {
   it('bad arguments are rejected', () => {
     expect(codeOf(() => createObjectPool(makeEdge, 0, 'x'))).toBe('ERR_INVALID_SIZE');
     expect(codeOf(() => createObjectPool(makeEdge, 2, 'x', { bytesPerObject: -1 }))).toBe('ERR_INVALID_SIZE');
-    expect(() => createObjectPool('nope' as unknown as () => Edge, 2, 'x')).toThrow(TypeError);
+    expect(() => createObjectPool('nope' as unknown as () => Edge, 2, 'x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });

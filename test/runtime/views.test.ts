@@ -121,8 +121,8 @@ describe('ByteBuffer', () => {
     }
     const buffer = new ByteBuffer(4);
     expect(() => buffer.appendByte(256)).toThrow(ArenaError);
-    expect(() => buffer.append([1, 2] as unknown as Uint8Array)).toThrow(TypeError);
-    expect(() => new ByteBuffer('4' as unknown as number)).toThrow(TypeError);
+    expect(() => buffer.append([1, 2] as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new ByteBuffer('4' as unknown as number)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(buffer.used).toBe(0);
   });
 });
