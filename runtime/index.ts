@@ -9,6 +9,7 @@ export type {
   MemStats,
   ObjectPool,
   ObjectPoolOptions,
+  CheckedAccess,
   Pool,
   PoolOptions,
   Tag,
@@ -19,6 +20,18 @@ export { MAX_TAGS, MemTag, defineTag, tagName, type BuiltInTagName } from './tag
 export { getStats, reportStats, setStatsEnabled, isStatsEnabled, type StatsReport, type StatsRow } from './stats.js';
 export { POISON_BYTE, isDebugMode, setDebugMode } from './debug.js';
 export { createObjectPool, createPool } from './pool.js';
+export {
+  MAX_SHARED_POOL_CAPACITY,
+  MAX_SHARED_POOL_THREADS,
+  attachSharedPool,
+  createSharedPool,
+  isSharedPoolDescriptor,
+  type SharedPool,
+  type SharedPoolDescriptor,
+  type SharedPoolOptions,
+  type SharedPoolStats,
+  type SharedPoolThreadStats,
+} from './shared-pool.js';
 export { MAX_TAGGED_ALLOCATION, allocTagged, freeTagged, isTaggedLive, taggedBytes } from './tagged.js';
 export { ByteBuffer, StrView, slice, strView, type Subarrayable } from './views.js';
 export * from './observability/index.js';

@@ -457,11 +457,12 @@ function adopt(owner: RegisteredOwner, id: number, ids: IdSpace, reclaimer: Owne
 }
 
 /**
- * Lists `owner` under an id some other thread acquired (an attached shared pool). It is released
+ * Lists `owner` under an id some other thread acquired (an attached shared pool: held weakly), or
+ * one acquired here for it (`strong`: the creating thread lists it until destroy). It is released
  * locally with forgetOwnerId; the id itself is released by whoever destroys the owner.
  */
-export function registerForeignOwner(owner: RegisteredOwner, id: number): void {
-  refsById[id] = weakRefs ? new WeakRef(owner) : { deref: () => owner };
+export function registerForeignOwner(owner: RegisteredOwner, id: number, strong = false): void {
+  refsById[id] = weakRefs && !strong ? new WeakRef(owner) : { deref: () => owner };
   currentSpace().labels[id] = { text: labelFor(owner), held: true };
 }
 

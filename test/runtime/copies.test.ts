@@ -98,7 +98,7 @@ describe('two copies of the runtime in one realm', () => {
     expect(after).toBeGreaterThan(before.handle);
     const holder = (reuse!.copy === 'a' ? copyA : copyB).createArena(8, 'holder');
     for (let index = 0; index < 3; index++) holder.alloc(8);
-    expect(holder.isLive(before.handle)).toBe(false);
+    expect(holder.isLive(before.handle as source.Handle)).toBe(false);
     holder.destroy();
   });
 
