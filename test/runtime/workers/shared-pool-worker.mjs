@@ -29,8 +29,14 @@ function random(seed) {
 const scenarios = {
   // Random allocs and frees with up to `maxHold` handles held; each slot is stamped with
   // (worker, sequence) at alloc and checked before free, so a slot held twice is seen.
-  stress({ ops, maxHold, seed, worker, keep }) {
+  stress({ ops, maxHold, seed, worker, keep, barrier }) {
     const next = random(seed);
+    if (barrier !== undefined) {
+      // Start together: every worker waits until all have attached, so the runs overlap.
+      const gate = new Int32Array(barrier);
+      Atomics.sub(gate, 0, 1);
+      while (Atomics.load(gate, 0) > 0) Atomics.wait(gate, 0, Atomics.load(gate, 0), 5);
+    }
     const held = [];
     const stamps = [];
     let allocs = 0;
