@@ -1,13 +1,20 @@
-// Import resolution: which identifiers and member expressions of a file denote the allocator API.
+// Import resolution: which identifiers and member expressions of a file denote an allocator, and
+// which allocator description each owner comes from.
 //
 // Names are resolved through the scope manager, never by spelling: `import { createArena as mk }`,
 // `import * as rt` (`rt.createArena`, `rt['createArena']`), `const { createArena } = rt`,
-// `const mk = createArena`, `require(...)`, and the allocators declared in `settings.arena.allocators`
-// all resolve; a local function that merely happens to be called `createArena` does not.
+// `const mk = createArena`, `require(...)` all resolve; a local function that merely happens to be
+// called `createArena` (or a local class called `Pool`) does not. Modules are matched by what
+// they are (src/module-resolution.ts): a package and its subpaths, or project files by glob.
+//
+// Cost for a file that imports no described module: one look at each import's specifier.
 
 import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
-import { getArenaSettings, type AllocatorDeclaration, type ArenaSettings } from './settings.js';
+import { importMatchesGlobs, isPackageImport, isPathSpecifier } from './module-resolution.js';
+import { getArenaSettings, type ArenaSettings, type OwnerKind, type ResolvedDescription, type ResolvedMethods } from './settings.js';
+
+export type { OwnerKind } from './settings.js';
 
 export type RuntimeApi =
   | 'createArena'
@@ -24,11 +31,10 @@ export type RuntimeApi =
   | 'isTaggedLive'
   | 'taggedBytes';
 
-export type OwnerKind = 'arena' | 'pool' | 'objectPool';
-
 /** Runtime type names that mark a parameter or variable as an owner or a handle by annotation. */
 export type RuntimeTypeName = 'Arena' | 'Pool' | 'ObjectPool' | 'Handle';
 
+/** Method names by the older roles (alloc/free/reset/destroy), as the leak analysis reads them. */
 export interface AllocatorMethods {
   readonly alloc: ReadonlySet<string>;
   readonly free: ReadonlySet<string>;
@@ -36,17 +42,36 @@ export interface AllocatorMethods {
   readonly destroy: ReadonlySet<string>;
 }
 
+/** An imported singleton owner (`import { BigPool } from 'pixi.js'`). */
+export interface InstanceOwner {
+  readonly variable: Scope.Variable;
+  /** The local name's identifier in the import (or `require`) that binds it. */
+  readonly identifier: TSESTree.Identifier;
+  readonly description: ResolvedDescription;
+}
+
 export interface AllocatorApi {
-  /** false when the file imports nothing from the runtime or a configured allocator: rules bail out. */
+  /** false when the file imports nothing from the runtime or a described module: rules bail out. */
   readonly active: boolean;
+  /** The descriptions whose module this file imports, in priority order. */
+  readonly descriptions: readonly ResolvedDescription[];
   /** Which API a callee / reference denotes, through `import { createArena as mk }`,
-   *  `import * as rt` (rt.createArena), and configured allocators; null otherwise.
+   *  `import * as rt` (rt.createArena), and described factories (`call` owners read as
+   *  createArena/createPool/createObjectPool by their kind, `scoped` ones as withArena); null otherwise.
    *  Uses scope analysis: a local shadowing variable named createArena is NOT the API. */
   apiOf(node: TSESTree.Node): RuntimeApi | null;
-  /** For a call creating an owner (createArena/createPool/createObjectPool or configured): its kind. */
-  ownerKindOfCreation(call: TSESTree.CallExpression): OwnerKind | null;
-  /** Method names per lifetime role, defaults merged with settings. */
+  /** For a factory call or a `new` creating an owner: the description it comes from, else null. */
+  creationOf(node: TSESTree.CallExpression | TSESTree.NewExpression): ResolvedDescription | null;
+  /** For a call creating an owner: its kind (the kind of {@link creationOf}'s description). */
+  ownerKindOfCreation(node: TSESTree.CallExpression | TSESTree.NewExpression): OwnerKind | null;
+  /** For a withArena-like call (a `scoped` owner source): the description its callback's owner follows. */
+  scopedOf(call: TSESTree.CallExpression): ResolvedDescription | null;
+  /** Imported singletons that are owners (`instance` owner sources). */
+  instanceOwners(): readonly InstanceOwner[];
+  /** This runtime's default method names (alloc/free/reset/destroy). Owners read their own description's. */
   readonly methods: AllocatorMethods;
+  /** A description's methods by the older roles (release as free, acquire as alloc). */
+  methodsOf(description: { readonly methods: ResolvedMethods } | null | undefined): AllocatorMethods;
   /** Source text that names MemTag in this file ('MemTag', 'rt.MemTag', or a local alias), or null if not imported. */
   memTagReference(): string | null;
   /** The ImportDeclaration of the runtime module, if any (for fixes that add a specifier).
@@ -54,8 +79,12 @@ export interface AllocatorApi {
   runtimeImport(): TSESTree.ImportDeclaration | null;
   /** Which runtime type a type annotation names (`Arena`, `rt.Pool`, `ObjectPool<T>`, `Handle`), or null. */
   runtimeTypeOf(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): RuntimeTypeName | null;
+  /** The description whose `{ from: 'type' }` owner an annotation names (`a: Arena`, `pool: pg.Pool`), or null. */
+  descriptionOfType(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): ResolvedDescription | null;
   /** Owner kind named by a type annotation (`a: Arena` -> 'arena'), or null. */
   ownerKindOfType(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): OwnerKind | null;
+  /** Whether an import specifier is this project's runtime (`eslint-plugin-arena/runtime`, `arena-runtime`, `settings.arena.modules`). */
+  isRuntimeSpecifier(specifier: string): boolean;
   /** The validated settings this API was built from. */
   readonly settings: ArenaSettings;
   /**
@@ -63,9 +92,11 @@ export interface AllocatorApi {
    * references of the import bindings and their aliases rather than by walking the AST.
    */
   apiCalls(): readonly TSESTree.CallExpression[];
+  /** Every `new X(...)` whose class is a described `new` owner source, found the same way. */
+  ownerNews(): readonly TSESTree.NewExpression[];
 }
 
-const RUNTIME_APIS: ReadonlySet<string> = new Set<RuntimeApi>([
+const RUNTIME_APIS: readonly RuntimeApi[] = [
   'createArena',
   'createPool',
   'createObjectPool',
@@ -79,59 +110,72 @@ const RUNTIME_APIS: ReadonlySet<string> = new Set<RuntimeApi>([
   'ByteBuffer',
   'isTaggedLive',
   'taggedBytes',
-]);
-const RUNTIME_TYPES: ReadonlySet<string> = new Set<RuntimeTypeName>(['Arena', 'Pool', 'ObjectPool', 'Handle']);
+];
+const RUNTIME_TYPES: readonly RuntimeTypeName[] = ['Arena', 'Pool', 'ObjectPool', 'Handle'];
 
-const DEFAULT_METHODS = {
-  alloc: ['alloc', 'allocAligned'],
-  free: ['free'],
-  reset: ['reset'],
-  destroy: ['destroy'],
-} as const;
-
-/** What one module exports that matters to the rules: export name -> API / type. */
-interface ModuleExports {
-  readonly values: ReadonlyMap<string, RuntimeApi>;
-  readonly types: ReadonlyMap<string, RuntimeTypeName>;
-}
-
-type Binding =
-  | { readonly kind: 'value'; readonly api: RuntimeApi }
-  | { readonly kind: 'type'; readonly type: RuntimeTypeName }
-  | { readonly kind: 'namespace'; readonly exports: ModuleExports };
-
-const runtimeExports: ModuleExports = {
-  values: new Map([...RUNTIME_APIS].map((name) => [name, name as RuntimeApi])),
-  types: new Map([...RUNTIME_TYPES].map((name) => [name, name as RuntimeTypeName])),
+const DEFAULT_METHODS: AllocatorMethods = {
+  alloc: new Set(['alloc', 'allocAligned']),
+  free: new Set(['free']),
+  reset: new Set(['reset']),
+  destroy: new Set(['destroy']),
 };
 
-function configuredExports(declaration: AllocatorDeclaration): ModuleExports {
-  const values = new Map<string, RuntimeApi>();
-  for (const name of declaration.createArena) values.set(name, 'createArena');
-  for (const name of declaration.createPool) values.set(name, 'createPool');
-  for (const name of declaration.createObjectPool) values.set(name, 'createObjectPool');
-  for (const name of declaration.scoped) values.set(name, 'withArena');
-  return { values, types: new Map() };
+const CREATION_API: Readonly<Record<OwnerKind, RuntimeApi>> = { arena: 'createArena', pool: 'createPool', objectPool: 'createObjectPool' };
+
+/** What one export of a matched module means to the rules. */
+interface ExportEntry {
+  /** A runtime function or value (`allocTagged`, `MemTag`), or the API a described factory reads as. */
+  readonly api: RuntimeApi | null;
+  /** Where it makes owners: called, constructed, itself one, or withArena-like. */
+  readonly owner: { readonly from: 'call' | 'new' | 'instance' | 'scoped'; readonly description: ResolvedDescription } | null;
+  /** As a type: the runtime type it is, and the description whose owners have it. */
+  readonly runtimeType: RuntimeTypeName | null;
+  readonly typeDescription: ResolvedDescription | null;
 }
 
-function mergeExports(a: ModuleExports | undefined, b: ModuleExports): ModuleExports {
-  if (!a) return b;
-  return { values: new Map([...a.values, ...b.values]), types: new Map([...a.types, ...b.types]) };
+/** What a module exports that matters: export name -> entry. */
+interface ModuleExports {
+  readonly entries: ReadonlyMap<string, ExportEntry>;
+  readonly descriptions: readonly ResolvedDescription[];
+  readonly runtime: boolean;
 }
 
-function buildModuleTable(settings: ArenaSettings): Map<string, ModuleExports> {
-  const table = new Map<string, ModuleExports>();
-  for (const module of settings.modules) table.set(module, runtimeExports);
-  for (const declaration of settings.allocators) {
-    table.set(declaration.module, mergeExports(table.get(declaration.module), configuredExports(declaration)));
+/** A local name's meaning: an export, and/or a namespace of a module (a default import of a CommonJS package is both). */
+interface Binding {
+  readonly entry: ExportEntry | null;
+  readonly namespace: ModuleExports | null;
+}
+
+function buildExports(descriptions: readonly ResolvedDescription[], runtime: boolean): ModuleExports {
+  const entries = new Map<string, { -readonly [key in keyof ExportEntry]: ExportEntry[key] }>();
+  const entry = (name: string): { -readonly [key in keyof ExportEntry]: ExportEntry[key] } => {
+    let found = entries.get(name);
+    if (!found) entries.set(name, (found = { api: null, owner: null, runtimeType: null, typeDescription: null }));
+    return found;
+  };
+  if (runtime) {
+    for (const api of RUNTIME_APIS) entry(api).api = api;
+    for (const type of RUNTIME_TYPES) entry(type).runtimeType = type;
   }
-  return table;
-}
-
-function buildMethods(settings: ArenaSettings): AllocatorMethods {
-  const merge = (role: keyof typeof DEFAULT_METHODS): ReadonlySet<string> =>
-    new Set([...DEFAULT_METHODS[role], ...settings.allocators.flatMap((declaration) => declaration[role])]);
-  return { alloc: merge('alloc'), free: merge('free'), reset: merge('reset'), destroy: merge('destroy') };
+  // Earlier descriptions win: the user's over the built-ins for the same export.
+  for (const description of descriptions) {
+    for (const source of description.owners) {
+      if (source.from === 'type') {
+        if (source.type.from !== 'package') continue;
+        for (const name of typeof source.type.name === 'string' ? [source.type.name] : source.type.name) {
+          const target = entry(name);
+          target.typeDescription ??= description;
+        }
+        continue;
+      }
+      const target = entry(source.name);
+      if (target.owner) continue;
+      target.owner = { from: source.from, description };
+      if (source.from === 'call') target.api ??= CREATION_API[description.kind];
+      if (source.from === 'scoped') target.api ??= 'withArena';
+    }
+  }
+  return { entries, descriptions, runtime };
 }
 
 /** Static name of `obj.name` / `obj['name']`, or null when computed from something else. */
@@ -192,73 +236,198 @@ const FOLLOWED_EXPRESSION_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Whether `bindingOfAlias` can find a binding through this initializer (a superset of when it does). */
-function mayBeAlias(init: TSESTree.Expression, moduleTable: ReadonlyMap<string, ModuleExports>): boolean {
+function mayBeAlias(init: TSESTree.Expression, exportsOf: (source: string) => ModuleExports | null): boolean {
   if (FOLLOWED_EXPRESSION_TYPES.has(init.type)) return true;
   const source = dynamicImportSource(init);
-  return source !== null && moduleTable.has(source);
+  return source !== null && exportsOf(source) !== null;
+}
+
+const RUNTIME_PACKAGES = ['eslint-plugin-arena/runtime', 'arena-runtime'];
+
+/**
+ * Which descriptions an import specifier denotes, cached per settings object: by specifier alone
+ * when no description names files by path, else per importing directory too (relative paths and
+ * tsconfig `paths` depend on it).
+ */
+class ModuleMatcher {
+  private readonly bySpecifier = new Map<string, ModuleExports | null>();
+  private readonly exportsByKey = new Map<string, ModuleExports>();
+  private readonly hasPaths: boolean;
+
+  constructor(private readonly settings: ArenaSettings) {
+    this.hasPaths = settings.descriptions.some((description) => description.module.paths.length > 0);
+  }
+
+  isRuntime(specifier: string): boolean {
+    return this.settings.modules.includes(specifier) || RUNTIME_PACKAGES.some((pkg) => isPackageImport(specifier, pkg));
+  }
+
+  exportsFor(specifier: string, filename: string, cwd: string): ModuleExports | null {
+    const key = this.hasPaths ? `${cwd}\0${filename}\0${specifier}` : specifier;
+    const cached = this.bySpecifier.get(key);
+    if (cached !== undefined) return cached;
+    const runtime = this.isRuntime(specifier);
+    const matched: ResolvedDescription[] = [];
+    for (const description of this.settings.descriptions) {
+      if (description.origin === 'runtime') {
+        if (runtime) matched.push(description);
+        continue;
+      }
+      const { packages, paths } = description.module;
+      if (
+        (packages.length > 0 && !isPathSpecifier(specifier) && packages.some((pkg) => isPackageImport(specifier, pkg))) ||
+        (paths.length > 0 && importMatchesGlobs(specifier, filename, paths, cwd))
+      ) {
+        matched.push(description);
+      }
+    }
+    let result: ModuleExports | null = null;
+    if (matched.length > 0 || runtime) {
+      const listKey = `${runtime}:${matched.map((description) => this.settings.descriptions.indexOf(description)).join(',')}`;
+      result = this.exportsByKey.get(listKey) ?? null;
+      if (!result) this.exportsByKey.set(listKey, (result = buildExports(matched, runtime)));
+    }
+    this.bySpecifier.set(key, result);
+    return result;
+  }
+}
+
+const matchers = new WeakMap<ArenaSettings, ModuleMatcher>();
+
+function matcherFor(settings: ArenaSettings): ModuleMatcher {
+  let matcher = matchers.get(settings);
+  if (!matcher) matchers.set(settings, (matcher = new ModuleMatcher(settings)));
+  return matcher;
+}
+
+const methodsByDescription = new WeakMap<object, AllocatorMethods>();
+
+function legacyMethods(description: { readonly methods: ResolvedMethods } | null | undefined): AllocatorMethods {
+  if (!description) return DEFAULT_METHODS;
+  let methods = methodsByDescription.get(description);
+  if (!methods) {
+    methods = {
+      alloc: description.methods.acquire,
+      free: new Set([...description.methods.release, ...description.methods.releaseSelf]),
+      reset: description.methods.reset,
+      destroy: description.methods.destroy,
+    };
+    methodsByDescription.set(description, methods);
+  }
+  return methods;
 }
 
 class FileAllocatorApi implements AllocatorApi {
   readonly active: boolean;
-  readonly methods: AllocatorMethods;
+  readonly methods: AllocatorMethods = DEFAULT_METHODS;
+  readonly descriptions: readonly ResolvedDescription[];
   private readonly bindings = new Map<Scope.Variable, Binding>();
   private readonly aliasCache = new Map<Scope.Variable, Binding | null>();
   private readonly imports: TSESTree.ImportDeclaration[] = [];
-  private readonly moduleTable: Map<string, ModuleExports>;
+  private readonly matcher: ModuleMatcher;
+  private readonly instances: InstanceOwner[] = [];
   private memTagText: string | null | undefined;
 
   constructor(
     private readonly sourceCode: Readonly<TSESLint.SourceCode>,
     readonly settings: ArenaSettings,
+    private readonly filename: string,
+    private readonly cwd: string,
   ) {
-    this.moduleTable = buildModuleTable(settings);
-    this.methods = buildMethods(settings);
+    this.matcher = matcherFor(settings);
+    const active = new Set<ResolvedDescription>();
     for (const statement of sourceCode.ast.body) {
       if (statement.type !== AST_NODE_TYPES.ImportDeclaration) continue;
-      const exports = this.moduleTable.get(statement.source.value);
+      const exports = this.exportsOf(statement.source.value);
       if (!exports) continue;
       this.imports.push(statement);
+      for (const description of exports.descriptions) active.add(description);
       for (const specifier of statement.specifiers) this.bindImportSpecifier(specifier, exports);
     }
-    this.active = this.imports.length > 0 || this.hasDynamicImport();
+    for (const declarator of this.dynamicImportDeclarators()) {
+      const source = declarator.init ? dynamicImportSource(declarator.init) : null;
+      for (const description of (source !== null ? this.exportsOf(source)?.descriptions : undefined) ?? []) active.add(description);
+      this.bindRequiredInstances(declarator);
+    }
+    this.active = this.imports.length > 0 || this.dynamicImportDeclarators().length > 0;
+    this.descriptions = settings.descriptions.filter((description) => active.has(description));
+  }
+
+  private exportsOf(source: string): ModuleExports | null {
+    return this.matcher.exportsFor(source, this.filename, this.cwd);
+  }
+
+  isRuntimeSpecifier(specifier: string): boolean {
+    return this.matcher.isRuntime(specifier);
+  }
+
+  methodsOf(description: { readonly methods: ResolvedMethods } | null | undefined): AllocatorMethods {
+    return legacyMethods(description);
+  }
+
+  instanceOwners(): readonly InstanceOwner[] {
+    return this.instances;
   }
 
   private bindImportSpecifier(specifier: TSESTree.ImportClause, exports: ModuleExports): void {
     const variable = this.sourceCode.getDeclaredVariables(specifier)[0];
     if (!variable) return;
     if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier) {
-      this.bindings.set(variable, { kind: 'namespace', exports });
+      this.bindings.set(variable, { entry: null, namespace: exports });
       return;
     }
-    if (specifier.type !== AST_NODE_TYPES.ImportSpecifier) return;
-    const binding = bindingForExport(exports, importedName(specifier));
-    if (binding) this.bindings.set(variable, binding);
+    // A default import is the `default` export, and of a CommonJS package (`import pg from 'pg'`)
+    // also the namespace: `new pg.Pool()`.
+    const isDefault = specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier;
+    const name = isDefault ? 'default' : importedName(specifier);
+    const entry = exports.entries.get(name) ?? null;
+    if (entry || isDefault) this.bindings.set(variable, { entry, namespace: isDefault ? exports : null });
+    if (entry?.owner?.from === 'instance') {
+      this.instances.push({ variable, identifier: specifier.local, description: entry.owner.description });
+    }
   }
 
-  /** `require`/`import()` of an allocator module anywhere at top level makes the file active too. */
-  private hasDynamicImport(): boolean {
-    return this.dynamicImportDeclarators().length > 0;
+  /** `const { BigPool } = require('pixi.js')`: destructured singletons are owners too. */
+  private bindRequiredInstances(declarator: TSESTree.VariableDeclarator): void {
+    if (declarator.id.type !== AST_NODE_TYPES.ObjectPattern || !declarator.init) return;
+    const source = dynamicImportSource(declarator.init);
+    const exports = source === null ? null : this.exportsOf(source);
+    if (!exports) return;
+    for (const property of declarator.id.properties) {
+      if (property.type !== AST_NODE_TYPES.Property || property.value.type !== AST_NODE_TYPES.Identifier) continue;
+      const key = propertyKeyName(property);
+      const owner = key === null ? null : exports.entries.get(key)?.owner;
+      if (owner?.from !== 'instance') continue;
+      const local = property.value;
+      const variable = this.sourceCode.getDeclaredVariables(declarator).find((candidate) => candidate.name === local.name);
+      if (variable) this.instances.push({ variable, identifier: local, description: owner.description });
+    }
   }
+
+  private dynamicImportCache: TSESTree.VariableDeclarator[] | null = null;
 
   private dynamicImportDeclarators(): TSESTree.VariableDeclarator[] {
+    if (this.dynamicImportCache) return this.dynamicImportCache;
     const found: TSESTree.VariableDeclarator[] = [];
     for (const statement of this.sourceCode.ast.body) {
       if (statement.type !== AST_NODE_TYPES.VariableDeclaration) continue;
       for (const declarator of statement.declarations) {
         const source = declarator.init ? dynamicImportSource(declarator.init) : null;
-        if (source !== null && this.moduleTable.has(source)) found.push(declarator);
+        if (source !== null && this.exportsOf(source) !== null) found.push(declarator);
       }
     }
-    return found;
+    return (this.dynamicImportCache = found);
   }
 
   private apiCallCache: TSESTree.CallExpression[] | null = null;
+  private newCache: TSESTree.NewExpression[] = [];
   /** Identifiers whose variable is known from the references `apiCalls` followed. */
   private readonly knownVariables = new Map<TSESTree.Node, Scope.Variable>();
 
   apiCalls(): readonly TSESTree.CallExpression[] {
     if (this.apiCallCache) return this.apiCallCache;
     const calls = new Set<TSESTree.CallExpression>();
+    const news = new Set<TSESTree.NewExpression>();
     if (!this.active) return (this.apiCallCache = []);
     const carriers: Scope.Variable[] = [...this.bindings.keys()];
     for (const declarator of this.dynamicImportDeclarators()) carriers.push(...this.sourceCode.getDeclaredVariables(declarator));
@@ -273,7 +442,8 @@ class FileAllocatorApi implements AllocatorApi {
         const member = expression.parent;
         if (member?.type === AST_NODE_TYPES.MemberExpression && member.object === expression) expression = member;
         const call = calleeCall(expression) ?? (expression !== reference.identifier ? calleeCall(reference.identifier) : null);
-        if (call && this.apiOf(call.callee) !== null) calls.add(call);
+        if (call?.type === AST_NODE_TYPES.CallExpression && this.apiOf(call.callee) !== null) calls.add(call);
+        if (call?.type === AST_NODE_TYPES.NewExpression && this.creationOf(call) !== null) news.add(call);
         // Aliases: `const mk = createArena`, `const { createArena } = rt`, `const alias = rt`.
         const declarator = climbWrappers(expression).parent;
         const aliasSource = declarator?.type === AST_NODE_TYPES.VariableDeclarator ? declarator : climbWrappers(reference.identifier).parent;
@@ -287,55 +457,63 @@ class FileAllocatorApi implements AllocatorApi {
         }
       }
     }
+    this.newCache = [...news].sort((a, b) => a.range[0] - b.range[0]);
     this.apiCallCache = [...calls].sort((a, b) => a.range[0] - b.range[0]);
     return this.apiCallCache;
   }
 
+  ownerNews(): readonly TSESTree.NewExpression[] {
+    this.apiCalls();
+    return this.newCache;
+  }
+
+  private entryOf(node: TSESTree.Node): ExportEntry | null {
+    return this.bindingOf(node, 0)?.entry ?? null;
+  }
+
   apiOf(node: TSESTree.Node): RuntimeApi | null {
-    const binding = this.bindingOf(node, 0);
-    return binding?.kind === 'value' ? binding.api : null;
+    return this.entryOf(node)?.api ?? null;
   }
 
-  ownerKindOfCreation(call: TSESTree.CallExpression): OwnerKind | null {
-    switch (this.apiOf(call.callee)) {
-      case 'createArena':
-        return 'arena';
-      case 'createPool':
-        return 'pool';
-      case 'createObjectPool':
-        return 'objectPool';
-      default:
-        return null;
-    }
+  creationOf(node: TSESTree.CallExpression | TSESTree.NewExpression): ResolvedDescription | null {
+    const owner = this.entryOf(node.callee)?.owner;
+    if (!owner) return null;
+    const wanted = node.type === AST_NODE_TYPES.NewExpression ? 'new' : 'call';
+    return owner.from === wanted ? owner.description : null;
   }
 
-  runtimeTypeOf(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): RuntimeTypeName | null {
+  ownerKindOfCreation(node: TSESTree.CallExpression | TSESTree.NewExpression): OwnerKind | null {
+    return this.creationOf(node)?.kind ?? null;
+  }
+
+  scopedOf(call: TSESTree.CallExpression): ResolvedDescription | null {
+    const owner = this.entryOf(call.callee)?.owner;
+    return owner?.from === 'scoped' ? owner.description : null;
+  }
+
+  private typeEntryOf(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): ExportEntry | null {
     if (!type) return null;
-    if (type.type === AST_NODE_TYPES.TSTypeAnnotation) return this.runtimeTypeOf(type.typeAnnotation);
+    if (type.type === AST_NODE_TYPES.TSTypeAnnotation) return this.typeEntryOf(type.typeAnnotation);
     if (type.type !== AST_NODE_TYPES.TSTypeReference) return null;
     const name = type.typeName;
-    if (name.type === AST_NODE_TYPES.Identifier) {
-      const binding = this.bindingOf(name, 0);
-      return binding?.kind === 'type' ? binding.type : null;
-    }
+    if (name.type === AST_NODE_TYPES.Identifier) return this.bindingOf(name, 0)?.entry ?? null;
     if (name.type === AST_NODE_TYPES.TSQualifiedName && name.left.type === AST_NODE_TYPES.Identifier) {
-      const namespace = this.bindingOf(name.left, 0);
-      return namespace?.kind === 'namespace' ? (namespace.exports.types.get(name.right.name) ?? null) : null;
+      const namespace = this.bindingOf(name.left, 0)?.namespace;
+      return namespace?.entries.get(name.right.name) ?? null;
     }
     return null;
   }
 
+  runtimeTypeOf(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): RuntimeTypeName | null {
+    return this.typeEntryOf(type)?.runtimeType ?? null;
+  }
+
+  descriptionOfType(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): ResolvedDescription | null {
+    return this.typeEntryOf(type)?.typeDescription ?? null;
+  }
+
   ownerKindOfType(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): OwnerKind | null {
-    switch (this.runtimeTypeOf(type)) {
-      case 'Arena':
-        return 'arena';
-      case 'Pool':
-        return 'pool';
-      case 'ObjectPool':
-        return 'objectPool';
-      default:
-        return null;
-    }
+    return this.descriptionOfType(type)?.kind ?? null;
   }
 
   memTagReference(): string | null {
@@ -346,7 +524,7 @@ class FileAllocatorApi implements AllocatorApi {
   private findMemTagText(): string | null {
     let namespaceName: string | null = null;
     for (const declaration of this.imports) {
-      if (declaration.importKind === 'type' || !this.isRuntimeModule(declaration.source.value)) continue;
+      if (declaration.importKind === 'type' || !this.isRuntimeSpecifier(declaration.source.value)) continue;
       for (const specifier of declaration.specifiers) {
         if (
           specifier.type === AST_NODE_TYPES.ImportSpecifier &&
@@ -362,17 +540,13 @@ class FileAllocatorApi implements AllocatorApi {
   }
 
   runtimeImport(): TSESTree.ImportDeclaration | null {
-    const runtimeImports = this.imports.filter((declaration) => this.isRuntimeModule(declaration.source.value));
+    const runtimeImports = this.imports.filter((declaration) => this.isRuntimeSpecifier(declaration.source.value));
     const extendable = runtimeImports.find(
       (declaration) =>
         declaration.importKind !== 'type' &&
         !declaration.specifiers.some((specifier) => specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier),
     );
     return extendable ?? runtimeImports[0] ?? null;
-  }
-
-  private isRuntimeModule(source: string): boolean {
-    return this.settings.modules.includes(source);
   }
 
   /** Results of top-level lookups: several rules ask about the same callee of every call. */
@@ -395,10 +569,11 @@ class FileAllocatorApi implements AllocatorApi {
       case AST_NODE_TYPES.Identifier:
         return this.bindingOfIdentifier(node, depth);
       case AST_NODE_TYPES.MemberExpression: {
-        const namespace = this.bindingOf(node.object, depth + 1);
-        if (namespace?.kind !== 'namespace') return null;
+        const namespace = this.bindingOf(node.object, depth + 1)?.namespace;
+        if (!namespace) return null;
         const name = staticPropertyName(node);
-        return name === null ? null : bindingForExport(namespace.exports, name);
+        const entry = name === null ? null : namespace.entries.get(name);
+        return entry ? { entry, namespace: null } : null;
       }
       case AST_NODE_TYPES.TSNonNullExpression:
       case AST_NODE_TYPES.TSAsExpression:
@@ -436,20 +611,21 @@ class FileAllocatorApi implements AllocatorApi {
   private bindableNameCache: ReadonlySet<string> | null = null;
 
   /**
-   * Every name a variable with a binding can have: the imports bound to the runtime, and each
-   * `const` that {@link bindingOfAlias} could resolve (one definition, an initializer it follows).
+   * Every name a variable with a binding can have: the imports bound to an allocator module, and
+   * each `const` that {@link bindingOfAlias} could resolve (one definition, an initializer it follows).
    */
   private bindableNames(): ReadonlySet<string> {
     if (this.bindableNameCache) return this.bindableNameCache;
     const names = new Set<string>();
     for (const variable of this.bindings.keys()) names.add(variable.name);
+    const exportsOf = (source: string): ModuleExports | null => this.exportsOf(source);
     for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
       for (const variable of scope.variables) {
         if (variable.defs.length !== 1) continue;
         const definition = variable.defs[0];
         if (definition?.type !== 'Variable' || definition.parent.kind !== 'const') continue;
         const init = definition.node.init;
-        if (init && mayBeAlias(init, this.moduleTable)) names.add(variable.name);
+        if (init && mayBeAlias(init, exportsOf)) names.add(variable.name);
       }
     }
     this.bindableNameCache = names;
@@ -465,21 +641,23 @@ class FileAllocatorApi implements AllocatorApi {
     const init = declarator.init;
     if (!init) return null;
     const source = dynamicImportSource(init);
-    const sourceBinding: Binding | null =
-      source !== null
-        ? this.moduleTable.has(source)
-          ? { kind: 'namespace', exports: this.moduleTable.get(source)! }
-          : null
-        : this.bindingOf(init, depth + 1);
+    let sourceBinding: Binding | null;
+    if (source !== null) {
+      const exports = this.exportsOf(source);
+      sourceBinding = exports ? { entry: exports.entries.get('default') ?? null, namespace: exports } : null;
+    } else {
+      sourceBinding = this.bindingOf(init, depth + 1);
+    }
     if (!sourceBinding) return null;
     if (declarator.id.type === AST_NODE_TYPES.Identifier) return sourceBinding;
-    if (declarator.id.type !== AST_NODE_TYPES.ObjectPattern || sourceBinding.kind !== 'namespace') return null;
+    if (declarator.id.type !== AST_NODE_TYPES.ObjectPattern || !sourceBinding.namespace) return null;
     for (const property of declarator.id.properties) {
       if (property.type !== AST_NODE_TYPES.Property) continue;
       const value = property.value.type === AST_NODE_TYPES.AssignmentPattern ? property.value.left : property.value;
       if (value.type !== AST_NODE_TYPES.Identifier || value.name !== variable.name) continue;
       const name = propertyKeyName(property);
-      return name === null ? null : bindingForExport(sourceBinding.exports, name);
+      const entry = name === null ? null : sourceBinding.namespace.entries.get(name);
+      return entry ? { entry, namespace: null } : null;
     }
     return null;
   }
@@ -507,18 +685,11 @@ function climbWrappers(node: TSESTree.Node): TSESTree.Node {
   }
 }
 
-/** The call whose callee `expression` is (through wrappers), or null. */
-function calleeCall(expression: TSESTree.Node): TSESTree.CallExpression | null {
+/** The call or `new` whose callee `expression` is (through wrappers), or null. */
+function calleeCall(expression: TSESTree.Node): TSESTree.CallExpression | TSESTree.NewExpression | null {
   const callee = climbWrappers(expression);
   const call = callee.parent;
-  return call?.type === AST_NODE_TYPES.CallExpression && call.callee === callee ? call : null;
-}
-
-function bindingForExport(exports: ModuleExports, name: string): Binding | null {
-  const api = exports.values.get(name);
-  if (api) return { kind: 'value', api };
-  const type = exports.types.get(name);
-  return type ? { kind: 'type', type } : null;
+  return (call?.type === AST_NODE_TYPES.CallExpression || call?.type === AST_NODE_TYPES.NewExpression) && call.callee === callee ? call : null;
 }
 
 const apiCache = new WeakMap<object, FileAllocatorApi>();
@@ -529,7 +700,12 @@ export function getAllocatorApi(context: Readonly<TSESLint.RuleContext<string, r
   const settings = getArenaSettings(context);
   const cached = apiCache.get(sourceCode);
   if (cached && cached.settings === settings) return cached;
-  const api = new FileAllocatorApi(sourceCode, settings);
+  const api = new FileAllocatorApi(sourceCode, settings, context.physicalFilename ?? context.filename, context.cwd);
   apiCache.set(sourceCode, api);
   return api;
+}
+
+/** The allocator API of a parsed file outside a rule (the `explain` command). */
+export function allocatorApiOf(sourceCode: Readonly<TSESLint.SourceCode>, settings: ArenaSettings, filename: string, cwd: string): AllocatorApi {
+  return new FileAllocatorApi(sourceCode, settings, filename, cwd);
 }

@@ -3,10 +3,11 @@ import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescr
 import type { AllocatorApi } from './allocators.js';
 
 /**
- * Whether a callee is imported straight from the runtime (a module of `settings.arena.modules`):
+ * Whether a callee is imported straight from the runtime (`eslint-plugin-arena/runtime`,
+ * `arena-runtime`, or a module of `settings.arena.modules`):
  * `createArena`, `mk` from `import { createArena as mk }`, or `rt.createArena`. False for
- * configured allocators from `settings.arena.allocators` — their owners follow the runtime's
- * lifetime model but not necessarily its signatures (tags) or `Symbol.dispose` — and for anything
+ * other described allocators (built in or from `settings.arena.allocators`) — their owners follow
+ * their description, not necessarily the runtime's signatures (tags) or `Symbol.dispose` — and for anything
  * reached through a local alias. Rules use it to keep runtime-specific fixes to the runtime.
  */
 export function isRuntimeCallee(
@@ -22,5 +23,5 @@ export function isRuntimeCallee(
   const definition = variable?.defs[0];
   if (definition?.type !== 'ImportBinding') return false;
   const declaration = definition.parent;
-  return declaration.type === AST_NODE_TYPES.ImportDeclaration && api.settings.modules.includes(declaration.source.value);
+  return declaration.type === AST_NODE_TYPES.ImportDeclaration && api.isRuntimeSpecifier(declaration.source.value);
 }

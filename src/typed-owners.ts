@@ -1,37 +1,136 @@
 // Type-aware owner recognition, used only when the parser provides a TypeScript program
 // (`parserOptions.projectService`, as in `configs['recommended-type-checked']`). Syntactically an
-// owner must come from a creation call, a withArena callback, a field or an annotated parameter;
-// with types, any `const` or parameter whose type is the runtime's `Arena` / `Pool` /
-// `ObjectPool<T>` is one too (`const arena = ctx.arena`, `const pool = getPool()`).
+// owner must come from a creation, a withArena callback, a field or an annotated parameter; with
+// types, any `const` or parameter whose type a description names in a `{ from: 'type' }` owner
+// source is one too (`const arena = ctx.arena`, `const pool = getPool()`).
 //
-// No runtime import of `typescript`: the checker comes from the parser services, and only
-// type-level names are imported here.
+// Types are recognised by their declaration, the way typescript-eslint's TypeOrValueSpecifier
+// does: `{ from: 'package' }` means declared inside that package (wherever TypeScript resolves it
+// from the linted file: node_modules, a workspace, tsconfig `paths`), `{ from: 'file' }` in a
+// project file matching a glob, `{ from: 'lib' }` in TypeScript's lib files. Never by a file-name
+// suffix: a look-alike interface of the same name declared elsewhere is not an owner.
+//
+// `typescript` is loaded only here and only when a program exists (it is then installed: the
+// parser needs it); other modules import its types alone.
+
+import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
 
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import type { OwnerKind } from './allocators.js';
 
-/** The owner kind a value's static type denotes, or null (also for unions with other types). */
-export type TypeOwnerLookup = (identifier: TSESTree.Identifier) => OwnerKind | null;
+import type { TypeSpecifier } from './descriptions.js';
+import { matchesGlob } from './module-resolution.js';
+import { getArenaSettings, type ResolvedDescription } from './settings.js';
 
-const KIND_BY_TYPE_NAME: Readonly<Record<string, OwnerKind>> = { Arena: 'arena', Pool: 'pool', ObjectPool: 'objectPool' };
+/** The description whose owner type a value's static type is, or null (also for unions of different ones). */
+export type TypeOwnerLookup = (identifier: TSESTree.Identifier) => ResolvedDescription | null;
 
-/** Declarations of the runtime's public interfaces: `runtime/types.ts` (sources) or `.d.ts` (dist). */
-const RUNTIME_TYPES_FILE = /[\\/]runtime[\\/]types\.(?:d\.)?ts$/;
+type TypeScriptModule = typeof ts;
+let typescript: TypeScriptModule | null | undefined;
 
-function ownerKindOfType(type: ts.Type): OwnerKind | null {
+function loadTypeScript(): TypeScriptModule | null {
+  if (typescript === undefined) {
+    try {
+      typescript = createRequire(import.meta.url)('typescript') as TypeScriptModule;
+    } catch {
+      typescript = null;
+    }
+  }
+  return typescript;
+}
+
+function names(specifier: TypeSpecifier): readonly string[] {
+  return typeof specifier.name === 'string' ? [specifier.name] : specifier.name;
+}
+
+/** `@scope/name` -> `scope__name`, the `@types` package name of a scoped package. */
+function typesPackageName(pkg: string): string {
+  return pkg.startsWith('@') ? pkg.slice(1).replace('/', '__') : pkg;
+}
+
+/**
+ * Answers "is this declaration file part of package P, as seen from the linted file?", with the
+ * package's directory resolved once per (directory, package).
+ */
+class PackageLocator {
+  private readonly roots = new Map<string, string | null>();
+
+  constructor(
+    private readonly program: ts.Program,
+    private readonly ts: TypeScriptModule | null,
+  ) {}
+
+  /** The directory holding package `pkg` as resolved from `fromFile`, when it is not under node_modules. */
+  private rootOf(pkg: string, fromFile: string): string | null {
+    const key = `${dirname(fromFile)}\0${pkg}`;
+    const cached = this.roots.get(key);
+    if (cached !== undefined) return cached;
+    let root: string | null = null;
+    if (this.ts) {
+      const resolved = this.ts.resolveModuleName(pkg, fromFile, this.program.getCompilerOptions(), this.ts.sys).resolvedModule;
+      if (resolved && !resolved.resolvedFileName.includes('/node_modules/')) root = dirname(resolved.resolvedFileName);
+    }
+    this.roots.set(key, root);
+    return root;
+  }
+
+  contains(pkg: string, declarationFile: string, fromFile: string): boolean {
+    const file = declarationFile.split(sep).join('/');
+    if (file.includes(`/node_modules/${pkg}/`) || file.includes(`/node_modules/@types/${typesPackageName(pkg)}/`)) return true;
+    const root = this.rootOf(pkg, fromFile);
+    return root !== null && file.startsWith(`${root.split(sep).join('/')}/`);
+  }
+}
+
+function declaredBy(
+  specifier: TypeSpecifier,
+  declarations: readonly ts.Declaration[],
+  program: ts.Program,
+  locator: PackageLocator,
+  fromFile: string,
+  cwd: string,
+): boolean {
+  return declarations.some((declaration) => {
+    const sourceFile = declaration.getSourceFile();
+    switch (specifier.from) {
+      case 'package':
+        return locator.contains(specifier.package, sourceFile.fileName, fromFile);
+      case 'lib':
+        return program.isSourceFileDefaultLibrary(sourceFile);
+      case 'file':
+        if (sourceFile.fileName.includes('/node_modules/') || program.isSourceFileDefaultLibrary(sourceFile)) return false;
+        return specifier.path === undefined || matchesGlob(sourceFile.fileName, specifier.path, cwd);
+    }
+  });
+}
+
+/** One per program: package directories are resolved once per importing directory and package. */
+const locators = new WeakMap<ts.Program, PackageLocator>();
+
+interface TypeSource {
+  readonly specifier: TypeSpecifier;
+  readonly description: ResolvedDescription;
+}
+
+function descriptionOfType(
+  type: ts.Type,
+  byName: ReadonlyMap<string, readonly TypeSource[]>,
+  matches: (source: TypeSource, declarations: readonly ts.Declaration[]) => boolean,
+): ResolvedDescription | null {
   const parts = type.isUnion() ? type.types : [type];
-  let kind: OwnerKind | null = null;
+  let found: ResolvedDescription | null = null;
   for (const part of parts) {
     const symbol = part.aliasSymbol ?? part.getSymbol();
     // `null` / `undefined` members of `Pool | null` have no symbol.
     if (!symbol) continue;
-    const candidate = KIND_BY_TYPE_NAME[symbol.getName()];
-    const fromRuntime = symbol.getDeclarations()?.some((declaration) => RUNTIME_TYPES_FILE.test(declaration.getSourceFile().fileName));
-    if (!candidate || !fromRuntime || (kind !== null && kind !== candidate)) return null;
-    kind = candidate;
+    const sources = byName.get(symbol.getName());
+    const declarations = symbol.getDeclarations() ?? [];
+    const source = sources?.find((candidate) => matches(candidate, declarations));
+    if (!source || (found !== null && found !== source.description)) return null;
+    found = source.description;
   }
-  return kind;
+  return found;
 }
 
 /** A lookup backed by the type checker, or null when the file was parsed without type information. */
@@ -40,9 +139,30 @@ export function typeOwnerLookup(context: Readonly<TSESLint.RuleContext<string, r
   const program = services?.program;
   const nodeMap = services?.esTreeNodeToTSNodeMap;
   if (!program || !nodeMap) return null;
+  const settings = getArenaSettings(context);
+  // Every description's types, imported by this file or not: a value's type may come from a
+  // module the file never names (`const pool = registry.get('db')`).
+  const byName = new Map<string, TypeSource[]>();
+  for (const description of settings.descriptions) {
+    for (const owner of description.owners) {
+      if (owner.from !== 'type') continue;
+      for (const name of names(owner.type)) {
+        const list = byName.get(name) ?? [];
+        list.push({ specifier: owner.type, description });
+        byName.set(name, list);
+      }
+    }
+  }
+  if (byName.size === 0) return null;
   const checker = program.getTypeChecker();
+  let locator = locators.get(program);
+  if (!locator) locators.set(program, (locator = new PackageLocator(program, loadTypeScript())));
+  const packages = locator;
+  const fromFile = context.physicalFilename ?? context.filename;
+  const matches = (source: TypeSource, declarations: readonly ts.Declaration[]): boolean =>
+    declaredBy(source.specifier, declarations, program, packages, fromFile, context.cwd);
   return (identifier) => {
     const tsNode = nodeMap.get(identifier);
-    return tsNode ? ownerKindOfType(checker.getTypeAtLocation(tsNode)) : null;
+    return tsNode ? descriptionOfType(checker.getTypeAtLocation(tsNode), byName, matches) : null;
   };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { getAllocatorApi, type AllocatorApi } from '../../src/allocators.js';
-import { ArenaSettingsError, parseArenaSettings, RUNTIME_MODULE } from '../../src/settings.js';
 import { probe } from './probe.js';
 
 interface CallResolution {
@@ -138,7 +137,7 @@ describe('getAllocatorApi: import resolution', () => {
     expect(apiByCallee(code, { arena: { modules: ['../runtime/index.js'] } })).toEqual({ createArena: 'createArena' });
   });
 
-  it('recognises configured allocators and merges their method names', () => {
+  it('recognises allocators of the older form, with their method names scoped to their owners', () => {
     const settings = {
       arena: {
         allocators: [
@@ -166,10 +165,14 @@ describe('getAllocatorApi: import resolution', () => {
       ['inRegion', 'withArena', null],
       ['createArena', null, null],
     ]);
-    expect([...api.methods.alloc].sort()).toEqual(['alloc', 'allocAligned', 'grab']);
-    expect([...api.methods.free].sort()).toEqual(['free', 'release']);
-    expect([...api.methods.reset].sort()).toEqual(['clear', 'reset']);
-    expect([...api.methods.destroy].sort()).toEqual(['destroy', 'dispose']);
+    const region = api.descriptions.find((description) => description.name === 'my-alloc (arena)')!;
+    expect([...region.methods.acquire].sort()).toEqual(['alloc', 'allocAligned', 'grab']);
+    expect([...region.methods.release].sort()).toEqual(['free', 'release']);
+    expect([...region.methods.reset].sort()).toEqual(['clear', 'reset']);
+    expect([...region.methods.destroy].sort()).toEqual(['destroy', 'dispose']);
+    // The runtime's own method names are not widened by a description of another module.
+    expect([...api.methods.alloc].sort()).toEqual(['alloc', 'allocAligned']);
+    expect([...api.methods.reset]).toEqual(['reset']);
     // A configured module is an allocator, not the runtime: there is no MemTag to import from it.
     expect(api.runtimeImport()).toBeNull();
   });
@@ -264,43 +267,5 @@ describe('getAllocatorApi: runtime types in annotations', () => {
       ['q', null, null],
       ['n', null, null],
     ]);
-  });
-});
-
-describe('parseArenaSettings', () => {
-  it('always includes the runtime module and defaults every list', () => {
-    expect(parseArenaSettings(undefined)).toEqual({ modules: [RUNTIME_MODULE], allocators: [] });
-    expect(parseArenaSettings({ modules: ['./rt.js', RUNTIME_MODULE] }).modules).toEqual([RUNTIME_MODULE, './rt.js']);
-    expect(parseArenaSettings({ allocators: [{ module: 'm' }] }).allocators[0]).toEqual({
-      module: 'm',
-      createArena: [],
-      createPool: [],
-      createObjectPool: [],
-      scoped: [],
-      alloc: [],
-      free: [],
-      reset: [],
-      destroy: [],
-    });
-  });
-
-  it.each([
-    [42, /settings\.arena: expected an object, got a number/],
-    [{ modulez: [] }, /settings\.arena\.modulez: unknown key/],
-    [{ modules: 'x' }, /settings\.arena\.modules: expected an array of non-empty strings, got the string "x"/],
-    [{ modules: ['ok', 3] }, /settings\.arena\.modules\[1\]: expected a non-empty string, got a number/],
-    [{ allocators: {} }, /settings\.arena\.allocators: expected an array/],
-    [{ allocators: [{}] }, /settings\.arena\.allocators\[0\]\.module: expected a non-empty module specifier/],
-    [{ allocators: [{ module: 'm', alloc: 'grab' }] }, /settings\.arena\.allocators\[0\]\.alloc: expected an array/],
-    [{ allocators: [{ module: 'm', allocate: [] }] }, /settings\.arena\.allocators\[0\]\.allocate: unknown key/],
-  ])('rejects %j with a message naming the key', (raw, message) => {
-    expect(() => parseArenaSettings(raw)).toThrow(ArenaSettingsError);
-    expect(() => parseArenaSettings(raw)).toThrow(message);
-  });
-
-  it('surfaces bad settings when a rule asks for the API', () => {
-    expect(() =>
-      probe(`const x = 1;`, (context) => (getAllocatorApi(context), {}), { arena: { modules: [''] } }),
-    ).toThrow(/settings\.arena\.modules\[0\]/);
   });
 });
