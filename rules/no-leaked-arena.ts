@@ -3,12 +3,29 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 import { getAllocatorApi, type AllocatorApi, type OwnerKind } from '../src/allocators.js';
 import { mergeListeners } from '../src/code-paths.js';
 import { createRule } from '../src/create-rule.js';
-import { classifyOwnerUseAt, nothingOutlivesBlock, type UseContext } from '../src/leak-analysis.js';
-import { climbTypeWrappers, enclosingFunction, memberName, useOwnership, type Owner } from '../src/ownership.js';
+import {
+  classifyOwnerUseAt,
+  findUnreleasedAcquisitions,
+  nothingOutlivesBlock,
+  type UnreleasedAcquisition,
+  type UseContext,
+} from '../src/leak-analysis.js';
+import { climbTypeWrappers, enclosingFunction, memberName, useOwnership, type Owner, type OwnerProtocol } from '../src/ownership.js';
 import { isRuntimeCallee } from '../src/runtime-origin.js';
 
 export type Options = [{ transferFunctions?: string[] }];
-export type MessageIds = 'notDestroyedOnEveryPath' | 'neverDestroyed' | 'dropped' | 'useUsing';
+export type MessageIds =
+  | 'notDestroyedOnEveryPath'
+  | 'neverDestroyed'
+  | 'dropped'
+  | 'useUsing'
+  | 'ownerNotEndedOnEveryPath'
+  | 'ownerNeverEnded'
+  | 'acquisitionDropped'
+  | 'neverReleased'
+  | 'notReleasedOnEveryPath'
+  | 'releaseSkippedOnThrow'
+  | 'moveReleaseToFinally';
 
 const KIND_LABEL: Readonly<Record<OwnerKind, string>> = { arena: 'Arena', pool: 'Pool', objectPool: 'Object pool' };
 
@@ -48,6 +65,19 @@ export default createRule<Options, MessageIds>({
       dropped:
         '{{kind}} created here is dropped without being destroyed: nothing can destroy it later. Keep it in a `using` declaration or destroy it.',
       useUsing: "Declare '{{name}}' with `using` so it is destroyed when its block ends.",
+      ownerNotEndedOnEveryPath:
+        "{{kind}} '{{name}}' ({{library}}) is not ended on every path out of its function (some path to a return, a throw or the end skips {{destroy}}()); call it in a `finally` block or hand the pool on.",
+      ownerNeverEnded:
+        "{{kind}} '{{name}}' ({{library}}) is never ended with {{destroy}}() nor handed on, so what it holds stays open; call {{destroy}}() in a `finally` block or hand the pool on.",
+      acquisitionDropped:
+        "'{{call}}()' acquires from '{{owner}}' ({{library}}) and drops the result: nothing can release it, so the pool loses it for good.",
+      neverReleased:
+        "'{{name}}' acquired from '{{owner}}' ({{library}}) is never released nor handed on, so the pool loses it for good; release it in a `finally` block.",
+      notReleasedOnEveryPath:
+        "'{{name}}' acquired from '{{owner}}' ({{library}}) is not released on every path out of its function (some path to a return, a throw or the end skips the release); release it in a `finally` block.",
+      releaseSkippedOnThrow:
+        "'{{name}}' acquired from '{{owner}}' ({{library}}) is not released if '{{thrower}}' on line {{line}} throws: nothing releases it on that path and the pool loses it. Release it in a `finally` block.",
+      moveReleaseToFinally: "Move '{{release}}' into a `finally` block around the code that uses '{{name}}'.",
     },
   },
   create(context, [options]) {
@@ -57,7 +87,17 @@ export default createRule<Options, MessageIds>({
     const transferFunctions = new Set(options.transferFunctions ?? []);
     const isTypeScript = TYPESCRIPT_FILE.test(context.filename);
 
-    function checkDropped(call: TSESTree.CallExpression, kind: OwnerKind): void {
+    /** Whether `name` ends owners of `protocol` (a described pool's own names, not the runtime's). */
+    const endsOwner = (protocol: OwnerProtocol, name: string | null): boolean =>
+      name !== null && (protocol.methods.destroy.has(name) || name === 'Symbol.dispose');
+
+    function checkDropped(call: TSESTree.CallExpression | TSESTree.NewExpression): void {
+      const description = api.creationOf(call);
+      // A pool the library lets live on (no destroy method, or one that need not be called).
+      if (!description || !description.mustDestroy || description.methods.destroy.size === 0) return;
+      // The message advises `using`, which only this runtime's owners support.
+      if (description.origin !== 'runtime') return;
+      const kind = description.kind;
       if (enclosingFunction(call) === null) return; // module level: lives as long as the process
       const holder = climbTypeWrappers(call);
       const parent = holder.parent;
@@ -68,7 +108,7 @@ export default createRule<Options, MessageIds>({
       if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === holder) {
         const name = memberName(parent);
         const isCall = parent.parent?.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent;
-        const destroyed = isCall && name !== null && (api.methods.destroy.has(name) || name === 'Symbol.dispose');
+        const destroyed = isCall && endsOwner(description, name);
         if (!destroyed) context.report({ node: call, messageId: 'dropped', data: { kind: KIND_LABEL[kind] } });
       }
     }
@@ -100,6 +140,10 @@ export default createRule<Options, MessageIds>({
 
     function checkOwner(owner: Owner, paths: Parameters<Parameters<typeof useOwnership>[1]>[1]): void {
       if (owner.scoping !== 'manual' || !owner.creation || owner.kind === 'tagged') return;
+      // A pool with nothing to destroy, or whose description says it need not be (pixi.js, pg), is no leak.
+      const protocol = owner.protocol;
+      if (!protocol.mustDestroy || protocol.methods.destroy.size === 0) return;
+      const described = protocol.origin !== 'runtime';
       const declarator = owner.creation.parent && climbTypeWrappers(owner.creation).parent;
       if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator) return;
       const home = enclosingFunction(declarator);
@@ -109,7 +153,7 @@ export default createRule<Options, MessageIds>({
       if (!variable || owner.variables.some((v) => v.references.some((reference) => reference.isWrite() && !reference.init))) return;
       const useContext: UseContext = {
         sourceCode,
-        methods: api.methods,
+        methods: { alloc: protocol.methods.acquire, free: protocol.methods.release, reset: protocol.methods.reset, destroy: protocol.methods.destroy },
         transferFunctions,
         home,
         ownerVariables: new Set(owner.variables),
@@ -133,6 +177,15 @@ export default createRule<Options, MessageIds>({
         }
       }
       const data = { kind: KIND_LABEL[owner.kind as OwnerKind], name: owner.name };
+      if (described) {
+        // Neither `using` nor withArena exist for another library's pools: only its own method is advised.
+        const describedData = { ...data, library: protocol.name, destroy: [...protocol.methods.destroy][0] ?? 'destroy' };
+        if (through.length === 0) context.report({ node: declarator.id, messageId: 'ownerNeverEnded', data: describedData });
+        else if (!paths.everyPathPassesThrough(declarator, through)) {
+          context.report({ node: declarator.id, messageId: 'ownerNotEndedOnEveryPath', data: describedData });
+        }
+        return;
+      }
       if (through.length === 0) {
         context.report({ node: declarator.id, messageId: 'neverDestroyed', data, ...usingFix(owner, declarator, false) });
         return;
@@ -142,16 +195,97 @@ export default createRule<Options, MessageIds>({
       context.report({ node: declarator.id, messageId: 'notDestroyedOnEveryPath', data, ...fixes });
     }
 
+    /** What the code that may throw is called in a message: `client.query()`, `await load()`. */
+    function throwerText(node: TSESTree.Node): string {
+      if (node.type === AST_NODE_TYPES.AwaitExpression) {
+        const argument = node.argument;
+        return argument.type === AST_NODE_TYPES.CallExpression || argument.type === AST_NODE_TYPES.NewExpression
+          ? `await ${throwerText(argument)}`
+          : 'await';
+      }
+      if (node.type === AST_NODE_TYPES.CallExpression) return `${sourceCode.getText(node.callee)}()`;
+      if (node.type === AST_NODE_TYPES.NewExpression) return `new ${sourceCode.getText(node.callee)}()`;
+      return sourceCode.getText(node);
+    }
+
+    /**
+     * `try { <the statements between> } finally { <release> }` in place of those statements and the
+     * release; null when a name declared between them is used after the release (it would go out
+     * of scope in the `try` block).
+     */
+    function finallyFix(found: UnreleasedAcquisition): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | null {
+      const release = found.release;
+      const declaration = found.node.parent?.parent;
+      if (!release || declaration?.type !== AST_NODE_TYPES.VariableDeclaration) return null;
+      const list = release.statement.parent;
+      if (!list || !('body' in list) || !Array.isArray(list.body)) return null;
+      const statements = list.body as TSESTree.Node[];
+      const from = statements.indexOf(declaration);
+      const to = statements.indexOf(release.statement);
+      if (from < 0 || to <= from + 1) return null;
+      const between = statements.slice(from + 1, to);
+      const start = between[0]!.range[0];
+      const end = between[between.length - 1]!.range[1];
+      for (const statement of between) {
+        const declared =
+          statement.type === AST_NODE_TYPES.VariableDeclaration
+            ? statement.declarations.flatMap((declarator) => sourceCode.getDeclaredVariables(declarator))
+            : sourceCode.getDeclaredVariables(statement);
+        if (declared.some((variable) => variable.references.some((reference) => reference.identifier.range[0] >= end))) return null;
+      }
+      const line = sourceCode.lines[declaration.loc.start.line - 1] ?? '';
+      const indent = /^\s*/.exec(line)?.[0] ?? '';
+      const inner = `${indent}  `;
+      const body = sourceCode.text
+        .slice(start, end)
+        .split('\n')
+        .map((text, index) => (index === 0 || text.length === 0 ? text : `  ${text}`))
+        .join('\n');
+      const replacement = `try {\n${inner}${body}\n${indent}} finally {\n${inner}${sourceCode.getText(release.statement)}\n${indent}}`;
+      return (fixer) => fixer.replaceTextRange([start, release.statement.range[1]], replacement);
+    }
+
+    function reportUnreleased(found: UnreleasedAcquisition): void {
+      const owner = found.value.owner;
+      const data = {
+        name: sourceCode.getText(found.node),
+        owner: owner.name,
+        library: owner.protocol.name,
+        call: sourceCode.getText(found.value.origin.callee),
+      };
+      switch (found.problem) {
+        case 'dropped':
+          context.report({ node: found.node, messageId: 'acquisitionDropped', data });
+          return;
+        case 'never':
+          context.report({ node: found.node, messageId: 'neverReleased', data });
+          return;
+        case 'notOnEveryPath':
+          context.report({ node: found.node, messageId: 'notReleasedOnEveryPath', data });
+          return;
+        case 'skippedOnThrow': {
+          const fix = finallyFix(found);
+          context.report({
+            node: found.node,
+            messageId: 'releaseSkippedOnThrow',
+            data: { ...data, thrower: throwerText(found.thrower!), line: found.thrower!.loc.start.line },
+            suggest: fix
+              ? [{ messageId: 'moveReleaseToFinally', data: { name: data.name, release: sourceCode.getText(found.release!.call) }, fix }]
+              : [],
+          });
+          return;
+        }
+      }
+    }
+
     return mergeListeners(
       {
-        CallExpression(call) {
-          const kind = api.ownerKindOfCreation(call);
-          if (!kind) return;
-          checkDropped(call, kind);
-        },
+        CallExpression: checkDropped,
+        NewExpression: checkDropped,
       },
       useOwnership(context, (model, paths) => {
         for (const owner of model.owners) checkOwner(owner, paths);
+        for (const found of findUnreleasedAcquisitions(model, paths, { sourceCode, transferFunctions })) reportUnreleased(found);
       }),
     );
   },

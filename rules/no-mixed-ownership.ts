@@ -3,7 +3,16 @@ import { createRule } from '../src/create-rule.js';
 import { findDoubleDestroys, findDoubleFrees, findForeignFrees, findScopedDestroys, type ScopedDestroy } from '../src/mixing.js';
 import { useOwnership } from '../src/ownership.js';
 
-type MessageIds = 'arenaMemoryFreed' | 'foreignFree' | 'scopedDestroy' | 'doubleFree' | 'doubleDestroy' | 'removeDestroy';
+type MessageIds =
+  | 'arenaMemoryFreed'
+  | 'foreignFree'
+  | 'scopedDestroy'
+  | 'doubleFree'
+  | 'doubleDestroy'
+  | 'removeDestroy'
+  | 'foreignRelease'
+  | 'doubleRelease'
+  | 'doubleEnd';
 type Options = [];
 
 const OWNER_WORDS = { arena: 'arena', pool: 'pool', objectPool: 'object pool', tagged: 'the tagged heap' } as const;
@@ -46,6 +55,10 @@ export default createRule<Options, MessageIds>({
       doubleDestroy:
         "'{{owner}}' is destroyed on a path where line {{line}} already destroyed it (destroy() throws ERR_ARENA_DESTROYED).",
       removeDestroy: 'Remove this destroy() and let {{who}} destroy the arena.',
+      foreignRelease: "'{{arg}}' was handed out by '{{owner}}' but is given back to '{{call}}()' ({{library}}): give it back to the pool it came from.",
+      doubleRelease:
+        "'{{arg}}' is given back by '{{call}}()' on a path where '{{first}}()' on line {{line}} already gave it back ({{library}}): the pool may hand it out twice.",
+      doubleEnd: "'{{owner}}' is ended on a path where line {{line}} already ended it ({{library}}).",
     },
     schema: [],
   },
@@ -80,18 +93,34 @@ export default createRule<Options, MessageIds>({
           kind: OWNER_WORDS[actualOwner.kind],
           call: text(free.call.callee),
         };
+        if (free.owner.protocol.origin !== 'runtime' && actualOwner.kind !== 'arena') {
+          context.report({ node: free.argument!, messageId: 'foreignRelease', data: { ...data, library: free.owner.protocol.name } });
+          continue;
+        }
         context.report({ node: free.argument!, messageId: actualOwner.kind === 'arena' ? 'arenaMemoryFreed' : 'foreignFree', data });
       }
       for (const found of findScopedDestroys(model, paths)) reportScopedDestroy(found);
       for (const { first, second } of findDoubleFrees(model, paths)) {
+        const protocol = second.owner.protocol;
         context.report({
           node: second.call,
-          messageId: 'doubleFree',
-          data: { arg: text(second.argument!), call: text(second.call.callee), first: text(first.call.callee), line: first.call.loc.start.line },
+          messageId: protocol.origin === 'runtime' ? 'doubleFree' : 'doubleRelease',
+          data: {
+            arg: text(second.argument!),
+            call: text(second.call.callee),
+            first: text(first.call.callee),
+            line: first.call.loc.start.line,
+            library: protocol.name,
+          },
         });
       }
       for (const { owner, first, second } of findDoubleDestroys(model, paths)) {
-        context.report({ node: second.call, messageId: 'doubleDestroy', data: { owner: owner.name, line: first.call.loc.start.line } });
+        const described = owner.protocol.origin !== 'runtime';
+        context.report({
+          node: second.call,
+          messageId: described ? 'doubleEnd' : 'doubleDestroy',
+          data: { owner: owner.name, line: first.call.loc.start.line, library: owner.protocol.name },
+        });
       }
     });
   },

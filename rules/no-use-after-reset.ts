@@ -2,10 +2,21 @@ import { createRule } from '../src/create-rule.js';
 import { findOwnerUsesAfterDestroy, findStaleUses, type StaleUse } from '../src/lifetimes.js';
 import { useOwnership } from '../src/ownership.js';
 
-type MessageIds = 'afterReset' | 'afterDestroy' | 'afterFree' | 'afterScope' | 'ownerAfterDestroy';
+type MessageIds =
+  | 'afterReset'
+  | 'afterDestroy'
+  | 'afterFree'
+  | 'afterScope'
+  | 'ownerAfterDestroy'
+  | 'afterRelease'
+  | 'afterReleaseAll'
+  | 'afterOwnerEnd'
+  | 'ownerAfterEnd';
 type Options = [{ checkOwnerCalls?: boolean }];
 
 const KIND_WORDS = { handle: 'handle', view: 'view', object: 'pooled object' } as const;
+/** An allocator description's acquisitions, in words. */
+const ACQUISITION_WORDS = { handle: 'handle', address: 'address', object: 'object' } as const;
 
 export default createRule<Options, MessageIds>({
   name: 'no-use-after-reset',
@@ -26,6 +37,12 @@ export default createRule<Options, MessageIds>({
       afterScope:
         "'{{name}}' is used after the '{{call}}()' call on line {{line}} returned: arena '{{owner}}' was destroyed with that {{kind}}.",
       ownerAfterDestroy: "'{{owner}}.{{method}}()' is called after '{{call}}()' on line {{line}} destroyed '{{owner}}' (ERR_ARENA_DESTROYED).",
+      afterRelease:
+        "'{{name}}' is used after '{{call}}()' on line {{line}} gave it back to '{{owner}}' ({{library}}): the pool may already have handed that {{kind}} to someone else.",
+      afterReleaseAll:
+        "'{{name}}' is used after '{{call}}()' on line {{line}} released everything '{{owner}}' ({{library}}) had handed out, this {{kind}} included.",
+      afterOwnerEnd: "'{{name}}' is used after '{{call}}()' on line {{line}} ended '{{owner}}' ({{library}}) and every {{kind}} it had handed out.",
+      ownerAfterEnd: "'{{owner}}.{{method}}()' is called after '{{call}}()' on line {{line}} ended '{{owner}}' ({{library}}).",
     },
     schema: [
       {
@@ -43,13 +60,28 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     const describe = (use: StaleUse): { messageId: MessageIds; data: Record<string, string | number> } => {
+      const protocol = use.value.owner.protocol;
+      const described = protocol.origin !== 'runtime';
       const data = {
         name: context.sourceCode.getText(use.expression),
         owner: use.value.owner.name,
-        kind: KIND_WORDS[use.value.kind],
+        kind: described && use.value.kind !== 'view' ? ACQUISITION_WORDS[protocol.acquisition] : KIND_WORDS[use.value.kind],
         line: use.cause.node.loc.start.line,
         call: context.sourceCode.getText(use.cause.node.callee),
+        library: protocol.name,
       };
+      if (described) {
+        switch (use.cause.kind) {
+          case 'free':
+            return { messageId: 'afterRelease', data };
+          case 'reset':
+            return { messageId: 'afterReleaseAll', data };
+          case 'destroy':
+            return { messageId: 'afterOwnerEnd', data };
+          default:
+            break;
+        }
+      }
       switch (use.cause.kind) {
         case 'reset':
           return { messageId: 'afterReset', data };
@@ -67,12 +99,13 @@ export default createRule<Options, MessageIds>({
       for (const use of findOwnerUsesAfterDestroy(model, paths)) {
         context.report({
           node: use.read,
-          messageId: 'ownerAfterDestroy',
+          messageId: use.owner.protocol.origin === 'runtime' ? 'ownerAfterDestroy' : 'ownerAfterEnd',
           data: {
             owner: context.sourceCode.getText(use.read),
             method: use.method,
             call: context.sourceCode.getText(use.destroy.callee),
             line: use.destroy.loc.start.line,
+            library: use.owner.protocol.name,
           },
         });
       }

@@ -18,7 +18,19 @@ import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescr
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 
 import type { AllocatorMethods } from './allocators.js';
-import { climbTypeWrappers, enclosingFunction, memberName, type FunctionNode } from './ownership.js';
+import type { CodePathIndex } from './code-paths.js';
+import {
+  climbTypeWrappers,
+  enclosingFunction,
+  isFunctionNode,
+  memberName,
+  throwingPointsOf,
+  writerOf,
+  type FunctionNode,
+  type OwnedValue,
+  type OwnershipModel,
+  type ThrowingPoint,
+} from './ownership.js';
 import { valuePassage } from './value-passing.js';
 
 export type OwnerUse = 'destroy' | 'neutral' | 'handoff' | 'unknown';
@@ -358,4 +370,221 @@ export function nothingOutlivesBlock(
     }
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acquisitions that must be released (an allocator description with `mustRelease`: a `pg`
+// client, a generic-pool resource, a typeorm QueryRunner).
+
+export type UnreleasedProblem = 'dropped' | 'never' | 'notOnEveryPath' | 'skippedOnThrow';
+
+export interface UnreleasedAcquisition {
+  readonly value: OwnedValue;
+  readonly problem: UnreleasedProblem;
+  /** Where to report: the variable's name at its declaration, or the dropped acquisition. */
+  readonly node: TSESTree.Node;
+  /** The variable holding it (null when dropped). */
+  readonly variable: Scope.Variable | null;
+  /** `skippedOnThrow`: the first call or `await` that may throw with no release on that path. */
+  readonly thrower: ThrowingPoint | null;
+  /** `skippedOnThrow`: the one release (a statement of the acquisition's block) a `finally` could hold. */
+  readonly release: { readonly statement: TSESTree.ExpressionStatement; readonly call: TSESTree.CallExpression } | null;
+}
+
+export interface ReleaseAnalysisOptions {
+  readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  /** Functions taking ownership of an acquisition passed to them (the rule's `transferFunctions`). */
+  readonly transferFunctions: ReadonlySet<string>;
+}
+
+const NO_METHODS: AllocatorMethods = { alloc: new Set(), free: new Set(), reset: new Set(), destroy: new Set() };
+
+/** Where an acquisition's value lands: the declarator / assignment writing it, or a statement dropping it. */
+function acquisitionSite(origin: TSESTree.Node): TSESTree.Node | null {
+  let node = origin;
+  for (;;) {
+    const parent = node.parent;
+    if (!parent) return null;
+    if (valuePassage(parent, node) === 'passes' && parent.type !== AST_NODE_TYPES.LogicalExpression && parent.type !== AST_NODE_TYPES.ConditionalExpression) {
+      node = parent;
+      continue;
+    }
+    if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node) return parent;
+    if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node && parent.operator === '=') return parent;
+    if (parent.type === AST_NODE_TYPES.ExpressionStatement) return parent;
+    return null;
+  }
+}
+
+/** Whether every path through `block` ends with a `throw` / `return` as its last statement: `'throw'`, `'return'` or null. */
+function endsAbruptly(block: TSESTree.BlockStatement): 'throw' | 'return' | null {
+  const last = block.body[block.body.length - 1];
+  if (last?.type === AST_NODE_TYPES.ThrowStatement) return 'throw';
+  if (last?.type === AST_NODE_TYPES.ReturnStatement) return 'return';
+  return null;
+}
+
+/**
+ * Whether an exception thrown at `point` still meets a release of the acquisition (one of
+ * `releases`) before leaving `home`: a `finally` or `catch` that releases it, or a `catch` that
+ * swallows the error when code after the `try` releases it.
+ */
+function releasedOnThrow(point: TSESTree.Node, write: TSESTree.Node, home: FunctionNode, releases: readonly TSESTree.Node[]): boolean {
+  const releasesWithin = (node: TSESTree.Node | null | undefined): boolean => !!node && releases.some((release) => isWithin(release, node));
+  for (let current = point.parent; current && current !== home; current = current.parent) {
+    if (current.type !== AST_NODE_TYPES.TryStatement) continue;
+    if (isWithin(point, current.block)) {
+      if (releasesWithin(current.finalizer) || releasesWithin(current.handler)) return true;
+      if (!current.handler) continue;
+      const ending = endsAbruptly(current.handler.body);
+      if (ending === 'throw') continue;
+      if (ending === 'return') return false;
+      // Swallowed: execution goes on after the `try`, where the acquisition may still be released.
+      if (isWithin(write, current.block)) return false;
+      return releases.some((release) => release.range[0] >= current.range[1] && isWithin(release, home));
+    }
+    if (current.handler && isWithin(point, current.handler) && releasesWithin(current.finalizer)) return true;
+  }
+  return false;
+}
+
+/**
+ * Acquisitions of owners whose description says `mustRelease` that are not released exactly once
+ * on every path out of their function, nor handed on:
+ * - `dropped`: the acquisition is not even kept (`await pool.connect();`);
+ * - `never`: no release and no hand-off at all;
+ * - `notOnEveryPath`: some path to a return, an explicit throw or the end skips the release;
+ * - `skippedOnThrow`: a call or `await` between the acquisition and its release may throw, and no
+ *   `finally` (or `catch`) releases it on that path.
+ * Handed on: returned, yielded, thrown, stored into an object, a field or an outer variable, given
+ * to a constructor, `resolve()`, a collection, or a function in `transferFunctions`. Passed to any
+ * other function it is borrowed (the callee does not release it). Read inside a closure that may
+ * run later, or aliased by a `let`: not followed, nothing is reported.
+ */
+export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePathIndex, options: ReleaseAnalysisOptions): UnreleasedAcquisition[] {
+  const found: UnreleasedAcquisition[] = [];
+  const releasesByArgument = new Map<TSESTree.Node, TSESTree.CallExpression>();
+  for (const event of model.frees) if (event.argument) releasesByArgument.set(unwrapValue(event.argument), event.call);
+  for (const value of model.values) {
+    if (!value.owner.protocol.mustRelease) continue;
+    const home = enclosingFunction(value.origin);
+    if (!home) continue;
+    const site = acquisitionSite(value.origin);
+    if (!site) continue;
+    if (site.type === AST_NODE_TYPES.ExpressionStatement) {
+      found.push({ value, problem: 'dropped', node: value.origin, variable: null, thrower: null, release: null });
+      continue;
+    }
+    const target = site.type === AST_NODE_TYPES.VariableDeclarator ? site.id : (site as TSESTree.AssignmentExpression).left;
+    if (target.type !== AST_NODE_TYPES.Identifier) continue;
+    const variable = model.variableOf(target);
+    if (!variable) continue;
+    // Written elsewhere too (other than a bare `let client;`): which value it holds is not followed.
+    const otherWrites = variable.references.filter((reference) => reference.isWrite() && writerOf(reference.identifier) !== site);
+    if (otherWrites.some((reference) => !(reference.init && isNullish(reference.writeExpr)))) continue;
+    const context: UseContext = {
+      sourceCode: options.sourceCode,
+      methods: NO_METHODS,
+      transferFunctions: options.transferFunctions,
+      home,
+      ownerVariables: new Set([variable]),
+    };
+    const through: TSESTree.Node[] = [];
+    const releaseCalls: TSESTree.CallExpression[] = [];
+    let unknown = false;
+    for (const reference of variable.references) {
+      const identifier = reference.identifier;
+      if (!reference.isRead() || reference.isWrite() || identifier.type !== AST_NODE_TYPES.Identifier) continue;
+      const release = releasesByArgument.get(climbTypeWrappers(identifier));
+      if (release) {
+        if (enclosingFunction(release) !== home) {
+          unknown = true;
+          break;
+        }
+        through.push(release);
+        releaseCalls.push(release);
+        continue;
+      }
+      const use = classifyOwnerUse(identifier, context);
+      if (use === 'unknown') {
+        unknown = true;
+        break;
+      }
+      if (use === 'handoff') through.push(identifier);
+    }
+    if (unknown) continue;
+    const report = (problem: UnreleasedProblem, extra: Partial<UnreleasedAcquisition> = {}): void => {
+      found.push({ value, problem, node: target, variable, thrower: null, release: null, ...extra });
+    };
+    if (through.length === 0) {
+      report('never');
+      continue;
+    }
+    if (!paths.everyPathPassesThrough(site, through)) {
+      report('notOnEveryPath');
+      continue;
+    }
+    const candidates = throwingPointsOf(home, options.sourceCode.visitorKeys).filter(
+      (point) => !isWithin(point, site) && !releaseCalls.some((call) => isWithin(point, call)),
+    );
+    if (candidates.length === 0) continue;
+    const reached = paths.reachableAmong(site, candidates, { avoiding: through });
+    const thrower = candidates.find((point) => reached.has(point) && !inReleasingClause(point, through) && !releasedOnThrow(point, site, home, through));
+    if (!thrower) continue;
+    report('skippedOnThrow', { thrower, release: movableRelease(site, through, releaseCalls) });
+  }
+  return found.sort((a, b) => a.node.range[0] - b.node.range[0]);
+}
+
+/** A point inside a `catch` or `finally` clause that itself releases: part of the cleanup, not the work. */
+function inReleasingClause(point: TSESTree.Node, releases: readonly TSESTree.Node[]): boolean {
+  for (let current = point.parent; current; current = current.parent) {
+    if (isFunctionNode(current)) return false;
+    const parent = current.parent;
+    if (parent?.type === AST_NODE_TYPES.TryStatement && current !== parent.block && releases.some((release) => isWithin(release, current))) return true;
+  }
+  return false;
+}
+
+/** `let client = null` / `= undefined`: a declaration that holds nothing yet. */
+function isNullish(node: TSESTree.Node | null | undefined): boolean {
+  if (!node) return true;
+  return (node.type === AST_NODE_TYPES.Literal && node.value === null) || (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined');
+}
+
+function unwrapValue(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (
+    current.type === AST_NODE_TYPES.TSAsExpression ||
+    current.type === AST_NODE_TYPES.TSNonNullExpression ||
+    current.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+    current.type === AST_NODE_TYPES.TSTypeAssertion
+  ) {
+    current = current.expression;
+  }
+  return current;
+}
+
+/**
+ * The single release that could move into a `finally`: the only release or hand-off of the
+ * acquisition, an expression statement in the same statement list as the acquisition's
+ * declaration, after it.
+ */
+function movableRelease(
+  site: TSESTree.Node,
+  through: readonly TSESTree.Node[],
+  releaseCalls: readonly TSESTree.CallExpression[],
+): UnreleasedAcquisition['release'] {
+  if (through.length !== 1 || releaseCalls.length !== 1 || site.type !== AST_NODE_TYPES.VariableDeclarator) return null;
+  const call = releaseCalls[0]!;
+  let statement: TSESTree.Node = call;
+  while (statement.parent && (statement.parent.type === AST_NODE_TYPES.AwaitExpression || statement.parent.type === AST_NODE_TYPES.ChainExpression)) {
+    statement = statement.parent;
+  }
+  const expressionStatement = statement.parent;
+  if (expressionStatement?.type !== AST_NODE_TYPES.ExpressionStatement) return null;
+  const declaration = site.parent;
+  if (declaration?.type !== AST_NODE_TYPES.VariableDeclaration || expressionStatement.parent !== declaration.parent) return null;
+  if (expressionStatement.range[0] < declaration.range[1]) return null;
+  return { statement: expressionStatement, call };
 }

@@ -6,7 +6,7 @@
 
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
-import type { CodePathIndex } from './code-paths.js';
+import type { CodePathIndex, NodeGroup, ThroughQuery } from './code-paths.js';
 import {
   climbTypeWrappers,
   isFunctionNode,
@@ -77,9 +77,52 @@ function isHarmlessRead(identifier: TSESTree.Identifier, model: OwnershipModel):
     if (method && ASKING_METHODS.has(method.name)) return true;
     if (model.api.apiOf(parent.callee) === 'isTaggedLive') return true;
     // Freeing again is a double free, reported by no-mixed-ownership rather than here.
-    if (model.frees.some((event) => event.call === parent)) return true;
+    if (freeCallsOf(model).has(parent)) return true;
+  }
+  // `client.release()` again: also a double release, not a use.
+  if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === current) {
+    const call = parent.parent;
+    if (call?.type === AST_NODE_TYPES.CallExpression && call.callee === parent && freeCallsOf(model).has(call)) return true;
   }
   return false;
+}
+
+const freeCallSets = new WeakMap<OwnershipModel, ReadonlySet<TSESTree.Node>>();
+
+function freeCallsOf(model: OwnershipModel): ReadonlySet<TSESTree.Node> {
+  let calls = freeCallSets.get(model);
+  if (!calls) freeCallSets.set(model, (calls = new Set(model.frees.map((event) => event.call))));
+  return calls;
+}
+
+/**
+ * Whether a read of a released *object* acquisition of a described owner uses it: a member access
+ * or method call on it (`m.x`, `m.foo()`), passing it on (`f(m)`, `new C(m)`), or returning /
+ * yielding it. A test (`if (m)`), a comparison or copying the reference is not a use.
+ */
+function usesObject(node: TSESTree.Node): boolean {
+  const current = climbTypeWrappers(node);
+  const parent = current.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.MemberExpression:
+      return parent.object === current;
+    case AST_NODE_TYPES.CallExpression:
+    case AST_NODE_TYPES.NewExpression:
+      return parent.arguments.includes(current as TSESTree.CallExpressionArgument);
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.YieldExpression:
+      return true;
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+      return parent.body === current;
+    default:
+      return false;
+  }
+}
+
+/** Whether `value` is an object acquisition of an allocator description (not this runtime's). */
+function isDescribedObject(value: OwnedValue): boolean {
+  return value.kind === 'object' && value.owner.protocol.origin !== 'runtime';
 }
 
 /** Whether `node` denotes `owner` itself: one of its variables, or its instance field (`this.pool`). */
@@ -219,32 +262,129 @@ function freedRoots(model: OwnershipModel): Map<LifetimeEvent, Set<TSESTree.Call
   return result;
 }
 
-/** Events that end `value`: its owner's reset (arenas) / destroy, and frees of its allocation. */
-function killingEvents(value: OwnedValue, roots: Map<LifetimeEvent, Set<TSESTree.CallExpression>>): LifetimeEvent[] {
-  const events: LifetimeEvent[] = [];
-  for (const event of value.owner.events) {
-    if (event.kind === 'free') {
-      const freed = roots.get(event);
-      if (freed && [...value.roots].some((root) => freed.has(root))) events.push(event);
-    } else {
-      events.push(event);
+/**
+ * Events that end a value: its owner's reset (arenas) / destroy, and (unless `wholeOwnerOnly`)
+ * frees of its allocation. Values that no free concerns share one list per owner, so that the
+ * queries about them share one prepared via group.
+ */
+type KillingEvents = (value: OwnedValue, wholeOwnerOnly?: boolean) => readonly LifetimeEvent[];
+
+function killingEvents(model: OwnershipModel, roots: Map<LifetimeEvent, Set<TSESTree.CallExpression>>): KillingEvents {
+  const wholeByOwner = new Map<Owner, readonly LifetimeEvent[]>();
+  const freesByRoot = new Map<TSESTree.CallExpression, LifetimeEvent[]>();
+  for (const event of model.frees) {
+    for (const root of roots.get(event) ?? []) {
+      const list = freesByRoot.get(root);
+      if (list) list.push(event);
+      else freesByRoot.set(root, [event]);
     }
   }
-  return events;
+  return (value, wholeOwnerOnly = false) => {
+    const owner = value.owner;
+    let whole = wholeByOwner.get(owner);
+    if (!whole) wholeByOwner.set(owner, (whole = owner.events.filter((event) => event.kind !== 'free')));
+    if (wholeOwnerOnly) return whole;
+    const frees = new Set<LifetimeEvent>();
+    for (const root of value.roots) for (const event of freesByRoot.get(root) ?? []) if (event.owner === owner) frees.add(event);
+    if (frees.size === 0) return whole;
+    return owner.events.filter((event) => event.kind !== 'free' || frees.has(event));
+  };
+}
+
+/**
+ * The reachability questions of {@link findStaleUses}, asked all at once: the questions are
+ * registered in the order the checks run, answered by one data-flow pass per function
+ * ({@link CodePathIndex.reachedThroughAll}), then reported in registration order (a read is
+ * reported once, by the first question that reaches it). Only questions that reach a read get a
+ * second, targeted search, for the event to name in the message.
+ */
+class StaleQuestions {
+  private readonly queries: ThroughQuery[] = [];
+  private readonly answers: Array<{ events: readonly LifetimeEvent[] | null; report: (read: TSESTree.Identifier, event: LifetimeEvent | null) => void }> = [];
+  private readonly groups = new WeakMap<readonly unknown[], NodeGroup>();
+  private readonly eventsByCall = new WeakMap<readonly LifetimeEvent[], Map<TSESTree.Node, LifetimeEvent>>();
+
+  constructor(
+    private readonly paths: CodePathIndex,
+    readonly reported: Set<TSESTree.Identifier>,
+  ) {}
+
+  /** A prepared group for a node list, once per list object. */
+  group(nodes: readonly TSESTree.Node[]): NodeGroup {
+    let group = this.groups.get(nodes);
+    if (!group) this.groups.set(nodes, (group = this.paths.group(nodes)));
+    return group;
+  }
+
+  /** Reads reached from `from` (no event needed), not passing `avoiding`. */
+  reachable(from: TSESTree.Node, reads: readonly TSESTree.Identifier[], avoiding: readonly TSESTree.Node[], report: (read: TSESTree.Identifier) => void): void {
+    if (reads.length === 0) return;
+    this.queries.push({ from, via: null, targets: reads, avoiding: this.group(avoiding) });
+    this.answers.push({ events: null, report });
+  }
+
+  /** Reads reached by a path write -> event -> read with no node of `avoiding` after the write. */
+  throughEvents(
+    write: TSESTree.Node,
+    events: readonly LifetimeEvent[],
+    reads: readonly TSESTree.Identifier[],
+    avoiding: readonly TSESTree.Node[],
+    report: (read: TSESTree.Identifier, event: LifetimeEvent) => void,
+  ): void {
+    if (events.length === 0 || reads.length === 0) return;
+    let via = this.groups.get(events);
+    if (!via) {
+      this.eventsByCall.set(events, new Map(events.map((event) => [event.call, event])));
+      this.groups.set(events, (via = this.paths.group(events.map((event) => event.call))));
+    }
+    this.queries.push({ from: write, via, targets: reads, avoiding: this.group(avoiding) });
+    this.answers.push({ events, report: (read, event) => event && report(read, event) });
+  }
+
+  resolve(): void {
+    const reachedSets = this.paths.reachedThroughAll(this.queries);
+    for (const [index, query] of this.queries.entries()) {
+      const reached = reachedSets[index]!;
+      const { events, report } = this.answers[index]!;
+      // In source order, so that reports come out as a one-question-at-a-time search gave them.
+      const pending = query.targets.filter((read) => reached.has(read) && !this.reported.has(read as TSESTree.Identifier)) as TSESTree.Identifier[];
+      if (pending.length === 0) continue;
+      if (events === null) {
+        for (const read of pending) {
+          this.reported.add(read);
+          report(read, null);
+        }
+        continue;
+      }
+      const calls = this.eventsByCall.get(events)!;
+      const through = this.paths.reachesThrough(query.from, query.via, pending, { avoiding: query.avoiding });
+      for (const [node, middle] of through) {
+        const read = node as TSESTree.Identifier;
+        const event = middle ? calls.get(middle) : undefined;
+        if (!event || this.reported.has(read)) continue;
+        this.reported.add(read);
+        report(read, event);
+      }
+    }
+  }
 }
 
 /** Reads of handles, views and pooled objects after their memory was reset, destroyed or freed. */
 export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): StaleUse[] {
   const found: StaleUse[] = [];
-  const reported = new Set<TSESTree.Identifier>();
+  const questions = new StaleQuestions(paths, new Set());
   const roots = freedRoots(model);
+  const eventsOf = killingEvents(model, roots);
   for (const variable of model.valueVariables) {
     const writes = model.writesOf(variable).filter((write) => write.mode === 'direct');
     if (writes.length === 0) continue;
     const allReads = readsOf(variable, model);
     if (allReads.length === 0) continue;
-    // A stale handle counts only where it is dereferenced; views and objects are the memory itself.
+    // A stale handle counts only where it is dereferenced, a described object only where it is
+    // used (member, call argument, returned); this runtime's views and objects are the memory itself.
     const handleOnly = writes.every((write) => write.value.kind === 'handle');
+    const objectOnly = !handleOnly && writes.every((write) => isDescribedObject(write.value));
+    const objectReads = objectOnly ? allReads.filter(usesObject) : allReads;
     const readsByOwner = new Map<Owner, TSESTree.Identifier[]>();
     const readsFor = (owner: Owner): TSESTree.Identifier[] => {
       let reads = readsByOwner.get(owner);
@@ -254,7 +394,7 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
     const avoiding = model.writeNodesOf(variable);
     for (const write of writes) {
       const { value } = write;
-      const reads = handleOnly ? readsFor(value.owner) : allReads;
+      const reads = handleOnly ? readsFor(value.owner) : objectReads;
       if (reads.length === 0) continue;
       const scopedCall = value.owner.scopedCall;
       // An async callback's arena lives until its promise settles: only an awaited call ends it here.
@@ -265,46 +405,48 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
         // Written inside the callback (to an outer variable) or from the withArena result: dead
         // from the moment the withArena call returns.
         const start = body && isWithin(write.node, body) ? scopedCall : write.node;
-        const outside = reads.filter((read) => !reported.has(read) && !(body && isWithin(read, body)));
-        for (const read of paths.reachableAmong(start, outside, { avoiding })) {
-          const identifier = read as TSESTree.Identifier;
-          reported.add(identifier);
-          found.push({ read: identifier, expression: identifier, variable, value, cause: { kind: 'scopeEnd', node: scopedCall } });
-        }
+        const outside = reads.filter((read) => !(body && isWithin(read, body)));
+        questions.reachable(start, outside, avoiding, (read) =>
+          found.push({ read, expression: read, variable, value, cause: { kind: 'scopeEnd', node: scopedCall } }),
+        );
       }
-      reportThroughEvents(write.node, killingEvents(value, roots), reads, avoiding, paths, reported, (read, event) =>
+      questions.throughEvents(write.node, eventsOf(value), reads, avoiding, (read, event) =>
         found.push({ read, expression: read, variable, value, cause: { kind: event.kind, node: event.call } }),
       );
     }
   }
-  found.push(...findStaleElementReads(model, paths, roots, reported));
+  const elementReads = findStaleElementReads(model, eventsOf, questions);
+  questions.resolve();
+  found.push(...elementReads);
+  found.push(...findUsesAfterUntrackedRelease(model, paths, questions.reported));
   return found.sort((a, b) => a.read.range[0] - b.read.range[0]);
 }
 
-/** Reads reached by a path write -> event -> read (no other write between): one batched search. */
-function reportThroughEvents<Read extends { readonly read: TSESTree.Identifier } | TSESTree.Identifier>(
-  write: TSESTree.Node,
-  events: readonly LifetimeEvent[],
-  reads: readonly Read[],
-  avoiding: readonly TSESTree.Node[],
-  paths: CodePathIndex,
-  reported: Set<TSESTree.Identifier>,
-  report: (read: Read, event: LifetimeEvent) => void,
-): void {
-  if (events.length === 0) return;
-  const identifierOf = (read: Read): TSESTree.Identifier => ('read' in read ? read.read : read);
-  const pending = reads.filter((read) => !reported.has(identifierOf(read)));
-  if (pending.length === 0) return;
-  const eventByCall = new Map(events.map((event) => [event.call as TSESTree.Node, event]));
-  const readByNode = new Map(pending.map((read) => [identifierOf(read) as TSESTree.Node, read]));
-  const reached = paths.reachesThrough(write, eventByCall.keys(), readByNode.keys(), { avoiding });
-  for (const [node, through] of reached) {
-    const read = readByNode.get(node)!;
-    const event = through ? eventByCall.get(through) : undefined;
-    if (!event || reported.has(identifierOf(read))) continue;
-    reported.add(identifierOf(read));
-    report(read, event);
+/**
+ * Reads of a variable after a described owner released what it holds, where the model did not
+ * follow where that came from (a parameter, an element, `pool.get().clear()`): reached from the
+ * release with no write of the variable in between. One search per release.
+ */
+function findUsesAfterUntrackedRelease(model: OwnershipModel, paths: CodePathIndex, reported: Set<TSESTree.Identifier>): StaleUse[] {
+  const found: StaleUse[] = [];
+  for (const event of model.untrackedReleases) {
+    const argument = event.argument ? unwrapIdentifier(event.argument) : null;
+    const variable = argument ? model.variableOf(argument) : null;
+    if (!variable) continue;
+    const owner = event.owner;
+    const isObject = owner.protocol.acquisition === 'object';
+    const reads = readsOf(variable, model).filter(
+      (read) => !reported.has(read) && (isObject ? usesObject(read) : dereferencesHandle(read, owner, model)),
+    );
+    if (reads.length === 0) continue;
+    const value: OwnedValue = { id: -1, owner, kind: isObject ? 'object' : 'handle', origin: event.call, roots: new Set() };
+    for (const read of paths.reachableAmong(event.call, reads, { avoiding: model.writeNodesOf(variable) })) {
+      const identifier = read as TSESTree.Identifier;
+      reported.add(identifier);
+      found.push({ read: identifier, expression: identifier, variable, value, cause: { kind: 'free', node: event.call } });
+    }
   }
+  return found;
 }
 
 const ELEMENT_READ_METHODS: ReadonlySet<string> = new Set(['at', 'pop', 'shift', 'find', 'findLast', 'get']);
@@ -383,12 +525,8 @@ function refillPoints(variable: Scope.Variable): TSESTree.Node[] {
 }
 
 /** Element reads of containers (arrays, maps, objects) whose owner was reset/destroyed after they were filled. */
-function findStaleElementReads(
-  model: OwnershipModel,
-  paths: CodePathIndex,
-  roots: Map<LifetimeEvent, Set<TSESTree.CallExpression>>,
-  reported: Set<TSESTree.Identifier>,
-): StaleUse[] {
+/** Registers its questions; the array returned is filled when `questions` are resolved. */
+function findStaleElementReads(model: OwnershipModel, eventsOf: KillingEvents, questions: StaleQuestions): StaleUse[] {
   const found: StaleUse[] = [];
   for (const variable of model.valueVariables) {
     const writes = model.writesOf(variable).filter((write) => write.mode === 'contained');
@@ -398,11 +536,12 @@ function findStaleElementReads(
     const reads = elementReadsOf(variable, dereferences, model);
     if (reads.length === 0) continue;
     const avoiding = [...model.writeNodesOf(variable), ...refillPoints(variable)];
+    const expressionOf = new Map(reads.map(({ read, expression }) => [read, expression]));
+    const identifiers = [...expressionOf.keys()];
     for (const write of writes) {
       // A free releases one element; which one is not known here, so only whole-owner events count.
-      const events = killingEvents(write.value, roots).filter((candidate) => candidate.kind !== 'free');
-      reportThroughEvents(write.node, events, reads, avoiding, paths, reported, ({ read, expression }, event) =>
-        found.push({ read, expression, variable, value: write.value, cause: { kind: event.kind, node: event.call } }),
+      questions.throughEvents(write.node, eventsOf(write.value, true), identifiers, avoiding, (read, event) =>
+        found.push({ read, expression: expressionOf.get(read)!, variable, value: write.value, cause: { kind: event.kind, node: event.call } }),
       );
     }
   }
@@ -436,15 +575,29 @@ export function findOwnerUsesAfterDestroy(model: OwnershipModel, paths: CodePath
 export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): DoubleFree[] {
   const found: DoubleFree[] = [];
   const roots = freedRoots(model);
+  const untracked = new Set(model.untrackedReleases);
   for (const second of model.frees) {
     const argument = second.argument ? unwrapIdentifier(second.argument) : null;
     if (!argument) continue;
     const variable = model.variableOf(argument);
     if (!variable) continue;
-    const secondRoots = roots.get(second);
-    if (!secondRoots || secondRoots.size === 0) continue;
     const avoiding = model.writeNodesOf(variable);
     if (isGuardedByIsLive(second.call, variable, model)) continue;
+    if (untracked.has(second)) {
+      // The same variable released again by the same owner, not written in between.
+      const first = model.untrackedReleases.find(
+        (candidate) =>
+          candidate.owner === second.owner &&
+          candidate.argument !== null &&
+          unwrapIdentifier(candidate.argument) !== null &&
+          model.variableOf(unwrapIdentifier(candidate.argument)!) === variable &&
+          paths.isReachableFrom(candidate.call, second.call, { avoiding }),
+      );
+      if (first) found.push({ first, second });
+      continue;
+    }
+    const secondRoots = roots.get(second);
+    if (!secondRoots || secondRoots.size === 0) continue;
     for (const first of model.frees) {
       const firstRoots = roots.get(first);
       if (!firstRoots || first.owner !== second.owner || ![...secondRoots].some((root) => firstRoots.has(root))) continue;

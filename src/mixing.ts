@@ -40,6 +40,14 @@ export function findForeignFrees(model: OwnershipModel): ForeignFree[] {
     const values = [...model.valuesOf(free.argument)];
     if (values.length === 0 || values.some((value) => value.owner === free.owner)) continue;
     const actualOwner = values[0]!.owner;
+    // A library's singletons may accept each other's objects (pixi.js's `BigPool.return(m)` takes
+    // anything pooled): only two owners this file created itself are surely different pools.
+    if (
+      (free.owner.protocol.origin !== 'runtime' || actualOwner.protocol.origin !== 'runtime') &&
+      (free.owner.creation === null || actualOwner.creation === null)
+    ) {
+      continue;
+    }
     found.push({ free, actualOwner, values });
   }
   return found;

@@ -25,8 +25,9 @@
 
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
-import { getAllocatorApi, staticPropertyName, type AllocatorApi, type OwnerKind } from './allocators.js';
+import { getAllocatorApi, staticPropertyName, type AllocatorApi, type AllocatorMethods, type OwnerKind } from './allocators.js';
 import { CodePathIndex, mergeListeners } from './code-paths.js';
+import type { ResolvedDescription } from './settings.js';
 import { typeOwnerLookup, type TypeOwnerLookup } from './typed-owners.js';
 import { valuePassage } from './value-passing.js';
 
@@ -68,7 +69,10 @@ export interface Owner {
   readonly name: string;
   /** The variable holding it first, then its `const` aliases. Empty for the tagged allocator. */
   readonly variables: readonly Scope.Variable[];
-  readonly creation: TSESTree.CallExpression | null;
+  /** The factory call or `new` expression that created it, when there is one in this file. */
+  readonly creation: TSESTree.CallExpression | TSESTree.NewExpression | null;
+  /** How its methods and acquisitions are read: this runtime's, or an allocator description's. */
+  readonly protocol: OwnerProtocol;
   /** The `withArena` call for a `withArena` owner. */
   readonly scopedCall: TSESTree.CallExpression | null;
   /**
@@ -80,6 +84,72 @@ export interface Owner {
   readonly events: readonly LifetimeEvent[];
   /** Every `owner.method(...)` call, including lifetime events. */
   readonly methodCalls: ReadonlyArray<{ readonly name: string; readonly call: TSESTree.CallExpression }>;
+}
+
+/** What an acquisition is (an allocator description's `acquisition`). */
+export type AcquisitionKind = 'handle' | 'address' | 'object';
+
+/**
+ * How the rules read one owner: the method names of each lifetime role, scoped to the owner (an
+ * owner described as `pg`'s pool is never read through the runtime's method names, nor the other
+ * way round), and which mistakes matter for it. A resolved allocator description (settings.ts)
+ * is one; this runtime's owners found by the older built-in resolution get {@link runtimeProtocol}.
+ */
+export interface OwnerProtocol {
+  /** The description's name (`'pg'`, `'pixi.js'`), shown in messages. */
+  readonly name: string;
+  /** `runtime`: this project's runtime (tags, `ERR_*` codes in messages); otherwise a library or the user's own. */
+  readonly origin: 'runtime' | 'builtin' | 'settings';
+  readonly acquisition: AcquisitionKind;
+  readonly methods: {
+    /** `owner.m(...)` returns an acquisition. */
+    readonly acquire: ReadonlySet<string>;
+    /** `owner.m(x)` ends acquisition `x`. */
+    readonly release: ReadonlySet<string>;
+    /** `x.m()` ends acquisition `x` itself (a `pg` client's `release()`). */
+    readonly releaseSelf: ReadonlySet<string>;
+    /** `owner.m(x)` returns a view / the object of acquisition `x`, which dies with `x`. */
+    readonly access: ReadonlySet<string>;
+    /** `owner.m()` ends every acquisition; the owner stays usable. */
+    readonly reset: ReadonlySet<string>;
+    /** `owner.m()` ends the owner and all its acquisitions. */
+    readonly destroy: ReadonlySet<string>;
+  };
+  /** An acquisition not released exactly once on every path out of its function is a leak. */
+  readonly mustRelease: boolean;
+  /** An owner created in a function must be destroyed on every path (or handed on). */
+  readonly mustDestroy: boolean;
+  /** Acquisitions take a memory tag (this runtime only). */
+  readonly tags: boolean;
+}
+
+const runtimeProtocols = new WeakMap<AllocatorMethods, Map<OwnerKind | 'tagged', OwnerProtocol>>();
+
+/** This runtime's protocol for an owner kind, with the method names of `methods`. */
+export function runtimeProtocol(kind: OwnerKind | 'tagged', methods: AllocatorMethods): OwnerProtocol {
+  let byKind = runtimeProtocols.get(methods);
+  if (!byKind) runtimeProtocols.set(methods, (byKind = new Map()));
+  let protocol = byKind.get(kind);
+  if (protocol) return protocol;
+  const none: ReadonlySet<string> = new Set();
+  protocol = {
+    name: 'eslint-plugin-arena/runtime',
+    origin: 'runtime',
+    acquisition: 'handle',
+    methods: {
+      acquire: kind === 'tagged' ? none : methods.alloc,
+      release: methods.free,
+      releaseSelf: none,
+      access: kind === 'objectPool' ? OBJECT_METHODS : kind === 'tagged' ? none : VIEW_METHODS,
+      reset: kind === 'arena' ? methods.reset : none,
+      destroy: methods.destroy,
+    },
+    mustRelease: false,
+    mustDestroy: kind !== 'tagged',
+    tags: true,
+  };
+  byKind.set(kind, protocol);
+  return protocol;
 }
 
 export type OwnedValueKind = 'handle' | 'view' | 'object';
@@ -139,8 +209,14 @@ export interface OwnershipModel {
   readonly owners: readonly Owner[];
   readonly values: readonly OwnedValue[];
   readonly sinks: readonly Sink[];
-  /** Every `free` (owner.free / freeTagged), in source order. */
+  /** Every `free` (owner.free / freeTagged, a description's release / releaseSelf), in source order. */
   readonly frees: readonly LifetimeEvent[];
+  /**
+   * Releases by an allocator description's owner of a variable that holds no acquisition the
+   * model followed (a parameter, `const m = pool.get().clear()`, a loop variable): the release
+   * still ends whatever the variable holds, so later reads of it are uses after release.
+   */
+  readonly untrackedReleases: readonly LifetimeEvent[];
   ownerOfVariable(variable: Scope.Variable): Owner | null;
   /** The owner an expression denotes (a reference to an owner variable), or null. */
   ownerOf(expression: TSESTree.Node): Owner | null;
@@ -288,6 +364,8 @@ class ModelBuilder implements OwnershipModel {
   readonly values: OwnedValue[] = [];
   readonly sinks: Sink[] = [];
   readonly frees: LifetimeEvent[] = [];
+  readonly untrackedReleases: LifetimeEvent[] = [];
+  private readonly releasedVariables = new Set<Scope.Variable>();
   readonly valueVariables = new Set<Scope.Variable>();
 
   private readonly ownerByVariable = new Map<Scope.Variable, MutableOwner>();
@@ -325,11 +403,16 @@ class ModelBuilder implements OwnershipModel {
     this.propagate();
     this.applyHelperReturns(helpers);
     this.propagate();
+    this.collectSelfReleases();
+    this.collectUntrackedReleases();
   }
 
   // --- owners ------------------------------------------------------------------------------
 
-  private addOwner(owner: Omit<MutableOwner, 'id' | 'events' | 'methodCalls' | 'lifetimeScope' | 'variables'>, variable: Scope.Variable | null): MutableOwner {
+  private addOwner(
+    owner: Omit<MutableOwner, 'id' | 'events' | 'methodCalls' | 'lifetimeScope' | 'variables' | 'protocol'> & { readonly protocol?: OwnerProtocol },
+    variable: Scope.Variable | null,
+  ): MutableOwner {
     // Spelled out rather than spread: every owner gets the same object shape, which keeps the
     // many later reads of owner fields fast.
     const created: MutableOwner = {
@@ -338,6 +421,7 @@ class ModelBuilder implements OwnershipModel {
       node: owner.node,
       name: owner.name,
       creation: owner.creation,
+      protocol: owner.protocol ?? runtimeProtocol(owner.kind, this.api.methods),
       scopedCall: owner.scopedCall,
       id: this.nextId++,
       variables: variable ? [variable] : [],
@@ -351,17 +435,28 @@ class ModelBuilder implements OwnershipModel {
   }
 
   private collectOwners(): void {
-    for (const call of this.calls) {
-      const kind = this.api.ownerKindOfCreation(call);
-      if (kind) {
-        this.addCreatedOwner(call, kind);
+    for (const call of [...this.calls, ...this.api.ownerNews()]) {
+      const description = this.api.creationOf(call);
+      if (description) {
+        this.addCreatedOwner(call, description);
         continue;
       }
-      if (this.api.apiOf(call.callee) === 'withArena') this.addScopedOwner(call);
+      const scoped = call.type === AST_NODE_TYPES.CallExpression ? this.api.scopedOf(call) : null;
+      if (scoped && call.type === AST_NODE_TYPES.CallExpression) this.addScopedOwner(call, scoped);
+    }
+    // Imported singletons (`import { BigPool } from 'pixi.js'`) live as long as the process.
+    for (const instance of this.api.instanceOwners()) {
+      if (this.ownerByVariable.has(instance.variable)) continue;
+      const { description, identifier } = instance;
+      this.addOwner(
+        { kind: description.kind, scoping: 'module', node: identifier, name: identifier.name, creation: null, scopedCall: null, protocol: description },
+        instance.variable,
+      );
     }
   }
 
-  private addCreatedOwner(call: TSESTree.CallExpression, kind: OwnerKind): void {
+  private addCreatedOwner(call: TSESTree.CallExpression | TSESTree.NewExpression, description: ResolvedDescription): void {
+    const kind = description.kind;
     const holder = climbTypeWrappers(call);
     const declarator = holder.parent;
     if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== holder) return;
@@ -372,12 +467,12 @@ class ModelBuilder implements OwnershipModel {
     const isUsing = declaration.kind === 'using' || declaration.kind === 'await using';
     const scoping: OwnerScoping = isUsing ? 'using' : enclosingFunction(declarator) === null && variable.scope.type === 'module' ? 'module' : 'manual';
     this.addOwner(
-      { kind, scoping, node: call, name: declarator.id.name, creation: call, scopedCall: null },
+      { kind, scoping, node: call, name: declarator.id.name, creation: call, scopedCall: null, protocol: description },
       variable,
     );
   }
 
-  private addScopedOwner(call: TSESTree.CallExpression): void {
+  private addScopedOwner(call: TSESTree.CallExpression, description: ResolvedDescription): void {
     const body = call.arguments[call.arguments.length - 1];
     if (!body || !isFunctionNode(body)) return;
     const parameter = body.params[0];
@@ -385,7 +480,7 @@ class ModelBuilder implements OwnershipModel {
     const variable = this.sourceCode.getDeclaredVariables(body).find((candidate) => candidate.name === parameter.name) ?? null;
     if (!variable) return;
     this.addOwner(
-      { kind: 'arena', scoping: 'withArena', node: parameter, name: parameter.name, creation: null, scopedCall: call },
+      { kind: description.kind, scoping: 'withArena', node: parameter, name: parameter.name, creation: null, scopedCall: call, protocol: description },
       variable,
     );
   }
@@ -398,15 +493,15 @@ class ModelBuilder implements OwnershipModel {
    */
   private collectFieldOwners(): void {
     // kind null: the field is created more than once, which one it holds is not followed.
-    const candidates = new Map<TSESTree.Node, Map<string, { call: TSESTree.CallExpression; kind: OwnerKind | null }>>();
-    for (const call of this.calls) {
-      const kind = this.api.ownerKindOfCreation(call);
-      if (!kind) continue;
+    const candidates = new Map<TSESTree.Node, Map<string, { call: TSESTree.CallExpression | TSESTree.NewExpression; description: ResolvedDescription | null }>>();
+    for (const call of [...this.calls, ...this.api.ownerNews()]) {
+      const description = this.api.creationOf(call);
+      if (!description) continue;
       const site = fieldSiteOf(call);
       if (!site) continue;
       let fields = candidates.get(site.classNode);
       if (!fields) candidates.set(site.classNode, (fields = new Map()));
-      fields.set(site.name, { call, kind: fields.has(site.name) ? null : kind });
+      fields.set(site.name, { call, description: fields.has(site.name) ? null : description });
     }
     for (const [classNode, fields] of candidates) {
       const members = new Map<string, TSESTree.MemberExpression[]>();
@@ -423,12 +518,12 @@ class ModelBuilder implements OwnershipModel {
         list.push(member);
         members.set(name, list);
       });
-      for (const [name, { call, kind }] of fields) {
-        if (!kind) continue;
+      for (const [name, { call, description }] of fields) {
+        if (!description) continue;
         const assignedInBody = climbTypeWrappers(call).parent?.type === AST_NODE_TYPES.AssignmentExpression ? 1 : 0;
         if ((writes.get(name) ?? 0) !== assignedInBody) continue;
         const owner = this.addOwner(
-          { kind, scoping: 'field', node: call, name: `this.${name}`, creation: call, scopedCall: null },
+          { kind: description.kind, scoping: 'field', node: call, name: `this.${name}`, creation: call, scopedCall: null, protocol: description },
           null,
         );
         for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
@@ -473,9 +568,9 @@ class ModelBuilder implements OwnershipModel {
         if (definition?.type !== 'Parameter' || this.ownerByVariable.has(variable)) continue;
         const name = definition.name;
         if (name.type !== AST_NODE_TYPES.Identifier) continue;
-        const kind = this.api.ownerKindOfType(name.typeAnnotation);
-        if (!kind) continue;
-        this.addOwner({ kind, scoping: 'borrowed', node: name, name: name.name, creation: null, scopedCall: null }, variable);
+        const description = this.api.descriptionOfType(name.typeAnnotation);
+        if (!description) continue;
+        this.addOwner({ kind: description.kind, scoping: 'borrowed', node: name, name: name.name, creation: null, scopedCall: null, protocol: description }, variable);
       }
     }
   }
@@ -502,9 +597,9 @@ class ModelBuilder implements OwnershipModel {
       }
     }
     for (const { variable, name } of candidates) {
-      const kind = typeOwner(name);
-      if (!kind) continue;
-      this.addOwner({ kind, scoping: 'borrowed', node: name, name: name.name, creation: null, scopedCall: null }, variable);
+      const description = typeOwner(name);
+      if (!description) continue;
+      this.addOwner({ kind: description.kind, scoping: 'borrowed', node: name, name: name.name, creation: null, scopedCall: null, protocol: description }, variable);
     }
   }
 
@@ -535,15 +630,15 @@ class ModelBuilder implements OwnershipModel {
   }
 
   private addOwnerCalls(owner: MutableOwner, calls: ReadonlyArray<{ name: string; call: TSESTree.CallExpression }>): void {
-    const methods = this.api.methods;
+    const protocol = owner.protocol.methods;
     for (const { name, call } of calls) {
       owner.methodCalls.push({ name, call });
       const kind: LifetimeEventKind | null =
-        methods.destroy.has(name) || name === 'Symbol.dispose'
+        protocol.destroy.has(name) || name === 'Symbol.dispose'
           ? 'destroy'
-          : methods.reset.has(name) && owner.kind === 'arena'
+          : protocol.reset.has(name)
             ? 'reset'
-            : methods.free.has(name)
+            : protocol.release.has(name)
               ? 'free'
               : null;
       if (!kind) continue;
@@ -557,6 +652,50 @@ class ModelBuilder implements OwnershipModel {
       };
       owner.events.push(event);
       if (kind === 'free') this.frees.push(event);
+    }
+  }
+
+  /**
+   * `x.release()` where `x` holds an acquisition whose description has `release` among its
+   * `releaseSelf` methods (a `pg` client): a free of `x` by its owner.
+   */
+  private collectSelfReleases(): void {
+    let added = false;
+    for (const variable of this.valueVariables) {
+      const state = this.variableStates.get(variable);
+      if (!state) continue;
+      const owners = new Set<MutableOwner>();
+      for (const value of state.direct) if (value.owner.protocol.methods.releaseSelf.size > 0) owners.add(value.owner as MutableOwner);
+      if (owners.size === 0) continue;
+      for (const reference of variable.references) {
+        if (!reference.isRead() || reference.isWrite()) continue;
+        const found = callOnReceiver(reference.identifier);
+        if (!found) continue;
+        for (const owner of owners) {
+          if (!owner.protocol.methods.releaseSelf.has(found.name)) continue;
+          const event: LifetimeEvent = { kind: 'free', owner, call: found.call, argument: reference.identifier as TSESTree.Identifier, via: null };
+          owner.events.push(event);
+          this.frees.push(event);
+          added = true;
+        }
+      }
+    }
+    if (!added) return;
+    for (const owner of this.owners) owner.events.sort((a, b) => a.call.range[0] - b.call.range[0]);
+    this.frees.sort((a, b) => a.call.range[0] - b.call.range[0]);
+  }
+
+  /** See {@link OwnershipModel.untrackedReleases}; only for described owners (not this runtime's handles). */
+  private collectUntrackedReleases(): void {
+    for (const event of this.frees) {
+      if (event.owner.protocol.origin === 'runtime' || event.via || !event.argument) continue;
+      const argument = unwrapExpression(event.argument);
+      if (argument.type !== AST_NODE_TYPES.Identifier) continue;
+      if ([...this.valuesOf(argument)].some((value) => value.owner === event.owner)) continue;
+      const variable = this.variableOf(argument);
+      if (!variable || this.ownerByVariable.has(variable)) continue;
+      this.untrackedReleases.push(event);
+      this.releasedVariables.add(variable);
     }
   }
 
@@ -735,10 +874,9 @@ class ModelBuilder implements OwnershipModel {
   /** Values created directly by allocation calls; derived values are created during propagation. */
   private seedValues(): void {
     for (const owner of this.owners) {
+      const kind: OwnedValueKind = owner.protocol.acquisition === 'object' ? 'object' : 'handle';
       for (const { name, call } of owner.methodCalls) {
-        if (this.api.methods.alloc.has(name)) {
-          this.flow(call, new Set([this.newValue(owner, 'handle', call, new Set([call]))]), 'direct');
-        }
+        if (owner.protocol.methods.acquire.has(name)) this.flow(call, new Set([this.newValue(owner, kind, call, new Set([call]))]), 'direct');
       }
     }
     for (const call of this.calls) {
@@ -749,8 +887,7 @@ class ModelBuilder implements OwnershipModel {
     // Views and objects whose argument is not a tracked handle still belong to the owner.
     for (const owner of this.owners) {
       for (const { name, call } of owner.methodCalls) {
-        if (owner.kind !== 'objectPool' && VIEW_METHODS.has(name)) this.deriveFromOwnerCall(owner, 'view', call);
-        if (owner.kind === 'objectPool' && OBJECT_METHODS.has(name)) this.deriveFromOwnerCall(owner, 'object', call);
+        if (owner.protocol.methods.access.has(name)) this.deriveFromOwnerCall(owner, owner.kind === 'objectPool' ? 'object' : 'view', call);
       }
     }
     for (const call of this.calls) {
@@ -1147,7 +1284,7 @@ class ModelBuilder implements OwnershipModel {
 
   queriedNodes(): ReadonlySet<TSESTree.Node> {
     const nodes = new Set<TSESTree.Node>();
-    const variables = new Set<Scope.Variable>([...this.valueVariables, ...this.ownerByVariable.keys()]);
+    const variables = new Set<Scope.Variable>([...this.valueVariables, ...this.ownerByVariable.keys(), ...this.releasedVariables]);
     for (const variable of variables) {
       for (const reference of variable.references) {
         nodes.add(reference.identifier);
@@ -1157,6 +1294,17 @@ class ModelBuilder implements OwnershipModel {
         }
       }
       for (const write of this.writesOf(variable)) nodes.add(write.node);
+    }
+    // The calls and awaits of functions that acquire what must be released: any of them may throw
+    // between the acquisition and its release (no-leaked-arena).
+    const acquiring = new Set<FunctionNode>();
+    for (const value of this.values) {
+      if (!value.owner.protocol.mustRelease) continue;
+      const fn = enclosingFunction(value.origin);
+      if (fn && !acquiring.has(fn)) {
+        acquiring.add(fn);
+        for (const point of throwingPointsOf(fn, this.sourceCode.visitorKeys)) nodes.add(point);
+      }
     }
     for (const owner of this.owners) {
       for (const { call } of owner.methodCalls) nodes.add(call);
@@ -1175,6 +1323,38 @@ class ModelBuilder implements OwnershipModel {
 }
 
 const EMPTY: ReadonlySet<OwnedValue> = new Set();
+
+export type ThrowingPoint = TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.AwaitExpression;
+
+const throwingPointCache = new WeakMap<FunctionNode, readonly ThrowingPoint[]>();
+
+/**
+ * Every call, `new` and `await` evaluated by `fn` itself (not inside functions it defines), in
+ * source order: each may throw. One walk per function, cached.
+ */
+export function throwingPointsOf(fn: FunctionNode, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): readonly ThrowingPoint[] {
+  const cached = throwingPointCache.get(fn);
+  if (cached) return cached;
+  const points: ThrowingPoint[] = [];
+  const walk = (node: TSESTree.Node): void => {
+    if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression || node.type === AST_NODE_TYPES.AwaitExpression) {
+      points.push(node);
+    }
+    for (const key of visitorKeys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      for (const item of Array.isArray(child) ? child : [child]) {
+        if (!item || typeof item !== 'object' || typeof (item as { type?: unknown }).type !== 'string') continue;
+        const childNode = item as TSESTree.Node;
+        if (isFunctionNode(childNode) || childNode.type === AST_NODE_TYPES.ClassDeclaration || childNode.type === AST_NODE_TYPES.ClassExpression) continue;
+        walk(childNode);
+      }
+    }
+  };
+  walk(fn.body);
+  points.sort((a, b) => a.range[0] - b.range[0]);
+  throwingPointCache.set(fn, points);
+  return points;
+}
 
 /** Initializers whose value may be an owner someone else created (worth asking the checker). */
 const TYPED_OWNER_INITS: ReadonlySet<string> = new Set([
@@ -1210,7 +1390,7 @@ function fieldName(key: TSESTree.Node, computed: boolean): string | null {
 }
 
 /** Where a creation call becomes an instance field: its class and field name, or null. */
-function fieldSiteOf(call: TSESTree.CallExpression): { classNode: TSESTree.Node; name: string } | null {
+function fieldSiteOf(call: TSESTree.CallExpression | TSESTree.NewExpression): { classNode: TSESTree.Node; name: string } | null {
   const holder = climbTypeWrappers(call);
   const parent = holder.parent;
   if (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === holder && !parent.static) {

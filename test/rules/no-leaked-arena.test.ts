@@ -256,10 +256,10 @@ runRuleTests('no-leaked-arena', rule, {
       output: null,
     },
     {
-      // Settings: a configured allocator is judged, but not rewritten (its owners may not be Disposable).
+      // Settings: a configured allocator is judged, but `using` is neither advised nor written (its owners may not be Disposable).
       code: "import { makeRegion } from 'my-alloc';\nfunction f() { const r = makeRegion(); r.take(8); }",
       settings: { arena: { allocators: [{ module: 'my-alloc', createArena: ['makeRegion'], alloc: ['take'], destroy: ['drop'] }] } },
-      errors: [{ messageId: 'neverDestroyed' }],
+      errors: [{ messageId: 'ownerNeverEnded' }],
       output: null,
     },
   ],
