@@ -21,6 +21,7 @@ import {
   releaseOwnerId,
   splitHandle,
   type OwnerInfo,
+  type OwnerReclaimer,
   type RegisteredOwner,
 } from './registry.js';
 import { chargeFree } from './stats.js';
@@ -97,13 +98,25 @@ export abstract class SlotOwner implements RegisteredOwner {
     this.slotMask = this.slotSpace - 1;
   }
 
-  /** Subclasses call this once their storage exists, so a failing factory leaves no id behind. */
-  protected register(): void {
-    const { id, firstSerial } = acquireOwnerId(this, this.slotSpace);
+  /**
+   * Subclasses call this once their storage exists, so a failing factory leaves no id behind.
+   * With `bytesPerSlot`, the pool is released if it is collected without destroy(): its live slots
+   * leave the stats (each charged `bytesPerSlot`) and its id is freed. Without (the tagged heap, which
+   * lives as long as the runtime), it is held until destroyed.
+   */
+  protected register(bytesPerSlot?: number): void {
+    const reclaimer = bytesPerSlot === undefined ? undefined : new SlotReclaimer(this.tag, bytesPerSlot, this.slotSpace);
+    const { id, firstSerial } = acquireOwnerId(this, this.slotSpace, reclaimer);
     this.id = id;
     this.idBase = id * SERIAL_SPACE;
     this.handleLimit = this.idBase + SERIAL_SPACE;
     this.firstGeneration = firstSerial / this.slotSpace;
+    if (reclaimer !== undefined) {
+      // The id is known only now; the reclaimer needs it to read generations from handles.
+      reclaimer.idBase = this.idBase;
+      reclaimer.firstGeneration = this.firstGeneration;
+      this.reclaimer = reclaimer;
+    }
     this.addSlots(this.blockSlots);
   }
 

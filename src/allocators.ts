@@ -83,6 +83,8 @@ export interface AllocatorApi {
   descriptionOfType(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): ResolvedDescription | null;
   /** Owner kind named by a type annotation (`a: Arena` -> 'arena'), or null. */
   ownerKindOfType(type: TSESTree.TypeNode | TSESTree.TSTypeAnnotation | undefined): OwnerKind | null;
+  /** The descriptions an import specifier of this file denotes (empty for any other module). */
+  descriptionsOf(specifier: string): readonly ResolvedDescription[];
   /** Whether an import specifier is this project's runtime (`eslint-plugin-arena/runtime`, `arena-runtime`, `settings.arena.modules`). */
   isRuntimeSpecifier(specifier: string): boolean;
   /** The validated settings this API was built from. */
@@ -359,6 +361,10 @@ class FileAllocatorApi implements AllocatorApi {
 
   isRuntimeSpecifier(specifier: string): boolean {
     return this.matcher.isRuntime(specifier);
+  }
+
+  descriptionsOf(specifier: string): readonly ResolvedDescription[] {
+    return this.exportsOf(specifier)?.descriptions ?? [];
   }
 
   methodsOf(description: { readonly methods: ResolvedMethods } | null | undefined): AllocatorMethods {
