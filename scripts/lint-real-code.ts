@@ -111,6 +111,8 @@ export async function lintTree(root: string, options: RealLintOptions = {}): Pro
 /** What the planter needs to know of an allocator description (a subset of the public format). */
 export interface PlantDescription {
   readonly name: string;
+  /** As in the public format; package names restrict planting to files that import them. */
+  readonly module?: string | readonly string[] | { readonly path: string | readonly string[] };
   readonly owners?: readonly { readonly from: string; readonly name?: string }[];
   readonly methods?: {
     readonly acquire?: readonly string[];
@@ -222,7 +224,19 @@ export function plantsForFile(file: string, code: string, descriptions: readonly
     const plantedLine = statement.loc.end.line + 1;
     plants.push({ kind, description, file, line: statement.loc.start.line, code: edited, plantedLine, lineDelta: 1, scope: scopeOf(ancestors, edited, 1) });
   };
+  const imported: string[] = [];
+  walk(program, (node) => {
+    if (node.type === 'ImportDeclaration') imported.push(node.source.value);
+    else if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal' && typeof node.arguments[0].value === 'string') {
+      imported.push(node.arguments[0].value);
+    }
+  });
   for (const description of descriptions) {
+    // A package description applies only where its package is imported (as the rules read it);
+    // a `{ path }` module is resolved by the rules, so its files are planted everywhere.
+    const module = description.module;
+    const packages = typeof module === 'string' ? [module] : Array.isArray(module) ? (module as readonly string[]) : null;
+    if (packages && !imported.some((specifier) => packages.some((pkg) => specifier === pkg || specifier.startsWith(`${pkg}/`)))) continue;
     const instanceNames = new Set((description.owners ?? []).filter((o) => o.from === 'instance' && o.name).map((o) => o.name as string));
     const release = new Set(description.methods?.release ?? []);
     const releaseSelf = new Set(description.methods?.releaseSelf ?? []);
@@ -446,7 +460,7 @@ async function main(): Promise<void> {
       write(`  ${kind}: ${ofKind.filter((r) => r.found).length}/${ofKind.length}`);
     }
     for (const r of plantResults.filter((result) => !result.found)) {
-      write(`  missed ${r.plant.kind} at ${r.plant.file}:${r.plant.line}${r.newFindings.length > 0 ? ` (new elsewhere: ${r.newFindings.map((f) => `${f.ruleId}@${f.line}`).join(', ')})` : ''}`);
+      write(`  missed ${r.plant.description} ${r.plant.kind} at ${r.plant.file}:${r.plant.line}${r.newFindings.length > 0 ? ` (new elsewhere: ${r.newFindings.map((f) => `${f.ruleId}@${f.line}`).join(', ')})` : ''}`);
     }
   }
 }

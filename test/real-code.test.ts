@@ -1,7 +1,9 @@
-// The PixiJS recipe (docs/recipes/pixijs-source.json) on code written in PixiJS's style
-// (test/fixtures/real-style/pixi, our own code, not PixiJS's): the planted bugs are all reported,
-// the correct code is not, and bugs planted by scripts/lint-real-code.ts at every pool call site of
-// the correct code are found. The same script lints the real PixiJS tree (docs/recipes/pixijs-source.md).
+// Code written in the style of real code bases (test/fixtures/real-style/, our own code, not
+// theirs): PixiJS's source with the recipe docs/recipes/pixijs-source.json, and a pg/generic-pool
+// server with the built-in descriptions and no configuration. In each, the hand-planted bugs are
+// all reported and the correct code is not, and the bugs scripts/lint-real-code.ts plants at every
+// pool call site of the correct code are found. The same script lints the real trees
+// (docs/recipes/pixijs-source.md, docs/recipes/pg-servers.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -10,13 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { lintTree, plantAndLint, plantsForFile, type PlantDescription, type RealFinding } from '../scripts/lint-real-code.js';
 
 const fixtureRoot = fileURLToPath(new URL('./fixtures/real-style/pixi/', import.meta.url));
+const pgRoot = fileURLToPath(new URL('./fixtures/real-style/pg-server/', import.meta.url));
 const recipe = JSON.parse(readFileSync(new URL('../docs/recipes/pixijs-source.json', import.meta.url), 'utf8')) as {
   allocators: PlantDescription[];
 };
 
 /** `file:line rule` for every `// expect: <rule>` marker of a fixture file. */
-function expectedMarkers(file: string): string[] {
-  const lines = readFileSync(`${fixtureRoot}${file}`, 'utf8').split('\n');
+function expectedMarkers(file: string, root = fixtureRoot): string[] {
+  const lines = readFileSync(`${root}${file}`, 'utf8').split('\n');
   const out: string[] = [];
   lines.forEach((line, index) => {
     const match = /\/\/ expect: ([\w-]+)/.exec(line);
@@ -53,6 +56,35 @@ describe('real-style PixiJS fixtures with the pixijs-source recipe', () => {
     }
     expect([...(rulesByKind.get('use-after-release') ?? [])]).toEqual(['arena/no-use-after-reset']);
     expect(rulesByKind.get('double-release')?.has('arena/no-mixed-ownership')).toBe(true);
+  });
+});
+
+describe('real-style pg / generic-pool server, built-in descriptions only', () => {
+  it('reports exactly the planted bugs of planted/bugs.ts and nothing in the correct files', async () => {
+    const { files, findings } = await lintTree(pgRoot);
+    expect(files).toBe(3);
+    const expected = expectedMarkers('src/planted/bugs.ts', pgRoot);
+    expect(expected).toHaveLength(6);
+    expect(findings.map(key).sort()).toEqual(expected.sort());
+  });
+
+  it('finds every bug planted at the acquisition and release sites of the correct files', async () => {
+    const builtins = (await import('../src/builtin-allocators.js')).BUILTIN_DESCRIPTIONS as unknown as PlantDescription[];
+    const results = await plantAndLint(pgRoot, builtins, { ignore: ['src/planted/**'] });
+    const summary = (kind: string, name: string): string => {
+      const of = results.filter((r) => r.plant.kind === kind && r.plant.description === name);
+      return `${of.filter((r) => r.found).length}/${of.length}`;
+    };
+    // users.ts: 4 acquisitions, 5 releases; workers.ts: 2 acquisitions, 3 releases (2 release, 1 destroy).
+    expect({
+      pg: ['call-before-try', 'use-after-release', 'double-release', 'missing-release'].map((k) => summary(k, 'pg')),
+      genericPool: ['call-before-try', 'use-after-release', 'double-release', 'missing-release'].map((k) => summary(k, 'generic-pool')),
+    }).toEqual({ pg: ['4/4', '5/5', '5/5', '5/5'], genericPool: ['2/2', '3/3', '3/3', '3/3'] });
+    const rules = (kind: string): string[] => [...new Set(results.filter((r) => r.plant.kind === kind).flatMap((r) => r.newFindings.map((f) => f.ruleId)))];
+    expect(rules('call-before-try')).toEqual(['arena/no-leaked-arena']);
+    expect(rules('missing-release')).toEqual(['arena/no-leaked-arena']);
+    expect(rules('use-after-release')).toEqual(['arena/no-use-after-reset']);
+    expect(rules('double-release')).toEqual(['arena/no-mixed-ownership']);
   });
 });
 
