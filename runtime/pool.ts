@@ -21,7 +21,7 @@ class PoolImpl extends SlotOwner implements Pool {
     super(name, options.tag ?? MemTag.General, initialCount, options.growable === true);
     this.objectSize = objectSize;
     this.createStorage(0, initialCount);
-    this.register();
+    this.register(objectSize);
   }
 
   protected createStorage(_first: number, count: number): void {
@@ -112,7 +112,7 @@ class ObjectPoolImpl<T> extends SlotOwner implements ObjectPool<T> {
     this.resetObject = options.reset;
     this.bytesPerObject = options.bytesPerObject ?? 0;
     this.createStorage(0, initialCount);
-    this.register();
+    this.register(this.bytesPerObject);
   }
 
   protected override kindForMessages(): 'objectPool' {

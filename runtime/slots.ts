@@ -40,6 +40,33 @@ interface SlotSites {
   freed: (string | undefined)[];
 }
 
+/**
+ * What a pool leaves for the finalizer (registry.ts) if it is collected without destroy(): its slot
+ * table and stats flags (kept current by addSlots), never the pool itself.
+ */
+class SlotReclaimer implements OwnerReclaimer {
+  slotHandle = new Float64Array(0);
+  counted = new Uint8Array(0);
+  totalSlots = 0;
+  idBase = 0;
+  firstGeneration = 0;
+  constructor(
+    private readonly tag: number,
+    private readonly bytesPerSlot: number,
+    private readonly slotSpace: number,
+  ) {}
+
+  reclaim(): number {
+    let highest = this.firstGeneration;
+    for (let slot = 0; slot < this.totalSlots; slot++) {
+      if (this.counted[slot] === 1) chargeFree(this.tag, this.bytesPerSlot);
+      const value = this.slotHandle[slot]!;
+      if (!Number.isNaN(value)) highest = Math.max(highest, Math.floor(((value >= 0 ? value : -1 - value) - this.idBase) / this.slotSpace));
+    }
+    return (highest + 1) * this.slotSpace;
+  }
+}
+
 export function bitsFor(count: number): number {
   return count <= 1 ? 0 : 32 - Math.clz32(count - 1);
 }
@@ -71,6 +98,7 @@ export abstract class SlotOwner implements RegisteredOwner {
   private usableSlots = 0;
   protected peakLive = 0;
   protected isDestroyed = false;
+  private reclaimer: SlotReclaimer | undefined;
   protected sites: SlotSites | null = null;
   protected destroySite: string | undefined;
   private peakAtMs = 0;
@@ -185,6 +213,12 @@ export abstract class SlotOwner implements RegisteredOwner {
     for (let slot = total - 1; slot >= this.totalSlots; slot--) this.freeStack[this.freeTop++] = slot;
     this.usableSlots += count;
     this.totalSlots = total;
+    const reclaimer = this.reclaimer;
+    if (reclaimer !== undefined) {
+      reclaimer.slotHandle = this.slotHandle;
+      reclaimer.counted = this.counted;
+      reclaimer.totalSlots = total;
+    }
   }
 
   /** Pops a free slot and issues its handle. Callers made sure the free list is not empty. */
