@@ -21,6 +21,7 @@ import {
   releaseOwnerId,
   splitHandle,
   type OwnerInfo,
+  type OwnerReclaimer,
   type RegisteredOwner,
 } from './registry.js';
 import {
@@ -51,6 +52,13 @@ export const ARENA_ADDRESS_SPACE = 2 ** 31;
 /** Overflow chunks double in size up to this, unless a request needs more. */
 const MAX_GROWTH_CHUNK = 64 * 1024 * 1024;
 const INITIAL_RECORDS = 64;
+/**
+ * Record arrays above this many entries shrink back once SHRINK_AFTER generations in a row used less
+ * than a quarter of them (to twice the largest of those): one huge generation does not pin its
+ * records for the arena's life, and a workload alternating sizes does not reallocate every reset.
+ */
+const SHRINK_RECORDS_ABOVE = 65_536;
+const SHRINK_AFTER = 4;
 /** Debug mode keeps the allocation sites of this many past generations for stale-handle messages. */
 const DEBUG_HISTORY = 32;
 // A tag run's key is its tag plus this bit when its allocations were counted in the stats (stats
@@ -95,6 +103,11 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
   private recAddress = new Int32Array(INITIAL_RECORDS);
   private recSize = new Uint32Array(INITIAL_RECORDS);
   private recSite: (string | undefined)[] | null = null;
+  /** Consecutive generations that used under a quarter of the record arrays, and the largest of them. */
+  private smallGenerations = 0;
+  private smallPeak = 0;
+  /** What the finalizer releases if this arena is collected without destroy() (see ArenaReclaimer). */
+  private readonly reclaimer = new ArenaReclaimer(this.recSize);
   // Tag runs of the current generation: run r covers [runFirst[r], runFirst[r + 1] or count).
   private runFirst = new Uint32Array(INITIAL_RUNS);
   private runKey = new Uint16Array(INITIAL_RUNS);
@@ -150,7 +163,7 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
       );
     }
     this.addChunk(initialSize);
-    this.takeId(acquireOwnerId(this, 1));
+    this.takeId(acquireOwnerId(this, 1, this.reclaimer));
   }
 
   // ---- read-only state ----------------------------------------------------------------------
@@ -241,6 +254,7 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     this.pendingBytes = 0;
     this.chargeBudget = 0;
     this.flushedIndex = this.count;
+    this.reclaimer.charged = this.count;
     this.chargesRegistered = false;
     chargeDeferred(this, this.pendingTag, bytes, count);
   }
@@ -262,6 +276,11 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     this.runFirst[run] = index;
     this.runKey[run] = counted ? tag | COUNTED : tag;
     this.runCount = run + 1;
+    const reclaimer = this.reclaimer;
+    reclaimer.runFirst = this.runFirst;
+    reclaimer.runKey = this.runKey;
+    reclaimer.runCount = run + 1;
+    reclaimer.charged = index;
     this.openTag = tag;
     this.openCounted = counted;
   }
@@ -393,14 +412,16 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
       addresses.set(this.recAddress.subarray(0, this.count));
       this.recAddress = addresses;
       this.recSize = grow32(this.recSize, capacity, this.count);
+      this.reclaimer.recSize = this.recSize;
     }
     this.recordCapacity = capacity;
+    this.reclaimer.serialBound = this.genStartSerial + capacity;
   }
 
   /** The id's serials are used up at a generation boundary: retire it and continue under a new id. */
   private moveToFreshId(): void {
     const retiring = { id: this.id, firstSerial: this.firstSerialOfId };
-    const next = acquireOwnerId(this, 1);
+    const next = acquireOwnerId(this, 1, this.reclaimer);
     releaseOwnerId(retiring.id, SERIAL_SPACE);
     this.previousIds.push(retiring);
     this.takeId(next);
@@ -413,6 +434,7 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     this.genStartSerial = firstSerial;
     this.genStartHandle = this.idBase + firstSerial;
     this.recordCapacity = Math.min(this.recAddress.length, SERIAL_SPACE - firstSerial);
+    this.reclaimer.serialBound = firstSerial + this.recordCapacity;
   }
 
   private recordSite(index: number): void {
@@ -430,7 +452,12 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     if (debug) this.poisonAndDetach();
     this.genStartSerial += this.count;
     this.genStartHandle = this.idBase + this.genStartSerial;
+    if (this.recAddress.length > SHRINK_RECORDS_ABOVE) this.considerShrinking(this.count);
     this.recordCapacity = Math.min(this.recAddress.length, SERIAL_SPACE - this.genStartSerial);
+    const reclaimer = this.reclaimer;
+    reclaimer.serialBound = this.genStartSerial + this.recordCapacity;
+    reclaimer.charged = 0;
+    reclaimer.runCount = 0;
     this.count = 0;
     this.flushedIndex = 0;
     this.runCount = 0;
@@ -465,6 +492,23 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     this.recSize = new Uint32Array(0);
     this.runCount = 0;
     this.openTag = NO_RUN;
+  }
+
+  /** At a reset, with `count` records used by the generation just ended: shrink oversized record arrays. */
+  private considerShrinking(count: number): void {
+    if (count * 4 >= this.recAddress.length) {
+      this.smallGenerations = 0;
+      this.smallPeak = 0;
+      return;
+    }
+    this.smallPeak = Math.max(this.smallPeak, count);
+    if (++this.smallGenerations < SHRINK_AFTER) return;
+    const capacity = Math.max(INITIAL_RECORDS, 2 ** Math.ceil(Math.log2(Math.max(1, this.smallPeak * 2))));
+    this.recAddress = new Int32Array(capacity);
+    this.recSize = new Uint32Array(capacity);
+    this.reclaimer.recSize = this.recSize;
+    this.smallGenerations = 0;
+    this.smallPeak = 0;
   }
 
   /** Destroys the arena unless it already is: `using` and withArena may run after an explicit destroy. */
@@ -700,6 +744,38 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
 addSizeClassContributor((tag, counts) => {
   for (const owner of liveOwners()) if (owner instanceof ArenaImpl) owner.addLiveSizeClasses(tag, counts);
 });
+
+/**
+ * What the finalizer (registry.ts) needs if an arena is collected without destroy(): the record and
+ * run arrays and the counts the arena keeps current on its slow paths, never the arena itself. A
+ * collected arena has no charges pending (the stats hold an arena while it has), so the charged
+ * allocations are exactly the counted runs below `charged`.
+ */
+class ArenaReclaimer implements OwnerReclaimer {
+  runFirst = new Uint32Array(0);
+  runKey = new Uint16Array(0);
+  runCount = 0;
+  /** Allocations of the current generation charged to the stats. */
+  charged = 0;
+  /** No serial at or above this was issued under the current id. */
+  serialBound = 0;
+
+  constructor(public recSize: Uint32Array) {}
+
+  reclaim(): number {
+    for (let run = 0; run < this.runCount; run++) {
+      const key = this.runKey[run]!;
+      if (key < COUNTED) continue;
+      const first = this.runFirst[run]!;
+      const end = Math.min(run + 1 < this.runCount ? this.runFirst[run + 1]! : this.charged, this.charged);
+      if (end <= first) continue;
+      const tag = key & TAG_MASK;
+      chargeFreeBatch(tag, countSizeClassesOf(tag, this.recSize, first, end), end - first);
+    }
+    this.runCount = 0;
+    return this.serialBound;
+  }
+}
 
 /** Key of the run holding `index`: the last run starting at or before it. */
 function keyInRuns(runFirst: Uint32Array, runKey: Uint16Array, runCount: number, index: number): number {
