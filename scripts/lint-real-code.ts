@@ -4,7 +4,11 @@
 // own pool call sites, one at a time, and checking that each is reported.
 //
 //   npm run lint:real -- <folder> [--settings <file.json | json>] [--typed] [--plant] [--json]
-//                                 [--ignore <glob>]... [--only <glob>]...
+//                                 [--explain] [--ignore <glob>]... [--only <glob>]...
+//
+// It always ends with what each allocator description matched (src/explain.ts, the same model the
+// rules read), so that zero findings can be told apart from zero recognised call sites; --explain
+// also lists every recognised call site per file.
 //
 // The recipes in docs/recipes/ quote its output. It never writes into <folder>: planted copies
 // live in a temporary directory that is removed afterwards.
@@ -16,6 +20,7 @@ import parser, { parse } from '@typescript-eslint/parser';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { ESLint, type Linter } from 'eslint';
 
+import { explainAllocators, formatExplanation, type AllocatorExplanation } from '../src/explain.js';
 import plugin from '../src/index.js';
 
 const SOURCE_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.mjs', '**/*.cjs'];
@@ -93,10 +98,21 @@ function toFindings(root: string, results: readonly ESLint.LintResult[]): RealFi
 }
 
 /** Lints every source file under `root` (or the `only` globs) and returns the findings in file order. */
-export async function lintTree(root: string, options: RealLintOptions = {}): Promise<{ files: number; findings: RealFinding[] }> {
+export async function lintTree(
+  root: string,
+  options: RealLintOptions = {},
+): Promise<{ files: number; findings: RealFinding[]; paths: string[] }> {
   const eslint = makeEslint(root, options);
   const results = await eslint.lintFiles(options.only && options.only.length > 0 ? [...options.only] : ['.']);
-  return { files: results.length, findings: toFindings(root, results) };
+  return { files: results.length, findings: toFindings(root, results), paths: results.map((result) => result.filePath) };
+}
+
+/** What every description matched in exactly the files {@link lintTree} linted. */
+export async function explainTree(root: string, paths: readonly string[], options: RealLintOptions = {}): Promise<AllocatorExplanation> {
+  return explainAllocators(
+    paths.map((path) => relative(root, path)),
+    { cwd: root, useConfigFile: false, ...(options.settings === undefined ? {} : { settings: options.settings }) },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -377,6 +393,7 @@ interface CliOptions extends RealLintOptions {
   readonly root: string;
   readonly plant: boolean;
   readonly json: boolean;
+  readonly explain: boolean;
 }
 
 function readSettings(value: string): unknown {
@@ -390,6 +407,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let typed = false;
   let plantBugs = false;
   let json = false;
+  let explain = false;
   const ignore: string[] = [];
   const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -403,15 +421,16 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === '--typed') typed = true;
     else if (arg === '--plant') plantBugs = true;
     else if (arg === '--json') json = true;
+    else if (arg === '--explain') explain = true;
     else if (arg === '--ignore') ignore.push(next());
     else if (arg === '--only') only.push(next());
     else if (arg.startsWith('--')) throw new Error(`lint-real-code: unknown option ${arg}`);
     else root = arg;
   }
   if (root === undefined) {
-    throw new Error('usage: lint-real-code <folder> [--settings <file.json|json>] [--typed] [--plant] [--json] [--ignore <glob>] [--only <glob>]');
+    throw new Error('usage: lint-real-code <folder> [--settings <file.json|json>] [--typed] [--plant] [--json] [--explain] [--ignore <glob>] [--only <glob>]');
   }
-  return { root: resolve(root), settings, typed, plant: plantBugs, json, ignore, only };
+  return { root: resolve(root), settings, typed, plant: plantBugs, json, explain, ignore, only };
 }
 
 /** The descriptions to plant from: the settings' own, then the built-in ones the plugin exports. */
@@ -442,15 +461,21 @@ function printFindings(findings: readonly RealFinding[], write: (line: string) =
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const write = (line: string): void => void process.stdout.write(`${line}\n`);
-  const { files, findings } = await lintTree(options.root, options);
+  const { files, findings, paths } = await lintTree(options.root, options);
+  const explanation = await explainTree(options.root, paths, options);
   let plantResults: PlantResult[] = [];
   if (options.plant) plantResults = await plantAndLint(options.root, await plantDescriptions(options.settings), options, findings);
   if (options.json) {
-    write(JSON.stringify({ files, findings, plants: plantResults.map(({ plant, newFindings, found }) => ({ kind: plant.kind, description: plant.description, file: plant.file, line: plant.line, found, newFindings })) }, null, 2));
+    write(JSON.stringify({ files, findings, explanation, plants: plantResults.map(({ plant, newFindings, found }) => ({ kind: plant.kind, description: plant.description, file: plant.file, line: plant.line, found, newFindings })) }, null, 2));
     return;
   }
   write(`${options.root}: ${files} file(s) linted${options.typed ? ' (type-aware)' : ''}, ${findings.length} finding(s)`);
   printFindings(findings, write);
+  write('\n== What the descriptions matched (src/explain.ts) ==');
+  const explained = formatExplanation(explanation).split('\n');
+  // Without --explain, only the summary after the per-file listing.
+  const summaryStart = explained.findIndex((line) => / looked at, /.test(line));
+  for (const line of options.explain ? explained : explained.slice(Math.max(0, summaryStart))) write(line);
   if (options.plant) {
     const found = plantResults.filter((r) => r.found).length;
     write(`\nplanted bugs: ${found} of ${plantResults.length} found`);
