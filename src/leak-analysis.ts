@@ -501,7 +501,7 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
           unknown = true;
           break;
         }
-        through.push(release);
+        through.push(guardOf(release, variable, options.sourceCode) ?? release);
         releaseCalls.push(release);
         continue;
       }
@@ -534,6 +534,41 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
     report('skippedOnThrow', { thrower, release: movableRelease(site, through, releaseCalls) });
   }
   return found.sort((a, b) => a.node.range[0] - b.node.range[0]);
+}
+
+/**
+ * For a release that runs only when the variable holds something (`client?.release()`,
+ * `if (client) client.release()`, `client && client.release()`): the read of the variable in that
+ * test. The code paths fork there without knowing the variable was just assigned, so the path
+ * check asks that every path reaches the test instead. Null for an unguarded release.
+ */
+function guardOf(release: TSESTree.CallExpression, variable: Scope.Variable, sourceCode: Readonly<TSESLint.SourceCode>): TSESTree.Identifier | null {
+  const isVariable = (node: TSESTree.Node): node is TSESTree.Identifier =>
+    node.type === AST_NODE_TYPES.Identifier && ASTUtils.findVariable(sourceCode.getScope(node), node) === variable;
+  const testedVariable = (test: TSESTree.Node): TSESTree.Identifier | null => {
+    if (isVariable(test)) return test;
+    if (test.type === AST_NODE_TYPES.BinaryExpression && (test.operator === '!=' || test.operator === '!==')) {
+      if (isVariable(test.left)) return test.left;
+      if (isVariable(test.right)) return test.right;
+    }
+    return null;
+  };
+  const callee = release.callee;
+  if (callee.type === AST_NODE_TYPES.MemberExpression && callee.optional && isVariable(callee.object)) return callee.object;
+  for (let child: TSESTree.Node = release, parent = release.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === AST_NODE_TYPES.IfStatement && parent.consequent === child) return testedVariable(parent.test);
+    if (parent.type === AST_NODE_TYPES.LogicalExpression && parent.operator === '&&' && parent.right === child) return testedVariable(parent.left);
+    if (
+      parent.type !== AST_NODE_TYPES.ExpressionStatement &&
+      parent.type !== AST_NODE_TYPES.BlockStatement &&
+      parent.type !== AST_NODE_TYPES.AwaitExpression &&
+      parent.type !== AST_NODE_TYPES.ChainExpression
+    ) {
+      return null;
+    }
+    if (parent.type === AST_NODE_TYPES.BlockStatement && parent.body.length !== 1) return null;
+  }
+  return null;
 }
 
 /** A point inside a `catch` or `finally` clause that itself releases: part of the cleanup, not the work. */
