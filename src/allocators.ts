@@ -708,7 +708,33 @@ export function getAllocatorApi(context: Readonly<TSESLint.RuleContext<string, r
   if (cached && cached.settings === settings) return cached;
   const api = new FileAllocatorApi(sourceCode, settings, context.physicalFilename ?? context.filename, context.cwd);
   apiCache.set(sourceCode, api);
+  if (settings.debug) process.stderr.write(debugReport(api, sourceCode, context.physicalFilename ?? context.filename));
   return api;
+}
+
+/**
+ * `settings.arena.debug`: what this file's imports matched and where owners are made, one block
+ * per file (the full picture, acquisitions and releases included, is `eslint-plugin-arena explain`).
+ */
+export function debugReport(api: AllocatorApi, sourceCode: Readonly<TSESLint.SourceCode>, filename: string): string {
+  const lines = [`eslint-plugin-arena debug: ${filename}`];
+  if (!api.active) return `${lines[0]}: imports no described module\n`;
+  for (const statement of sourceCode.ast.body) {
+    if (statement.type !== AST_NODE_TYPES.ImportDeclaration) continue;
+    const names = api.descriptionsOf(statement.source.value).map((description) => description.name);
+    if (names.length > 0) lines.push(`  ${statement.loc.start.line}: import '${statement.source.value}' -> ${names.join(', ')}`);
+  }
+  const sites: Array<{ line: number; text: string }> = [];
+  for (const node of [...api.apiCalls(), ...api.ownerNews()]) {
+    const description = api.creationOf(node) ?? (node.type === AST_NODE_TYPES.CallExpression ? api.scopedOf(node) : null);
+    if (description) sites.push({ line: node.loc.start.line, text: `${description.name} owner: ${sourceCode.getText(node.callee)}(...)` });
+  }
+  for (const instance of api.instanceOwners()) {
+    sites.push({ line: instance.identifier.loc.start.line, text: `${instance.description.name} owner: ${instance.identifier.name} (imported instance)` });
+  }
+  for (const site of sites.sort((a, b) => a.line - b.line)) lines.push(`  ${site.line}: ${site.text}`);
+  if (sites.length === 0) lines.push('  no owner is created or imported here');
+  return `${lines.join('\n')}\n`;
 }
 
 /** The allocator API of a parsed file outside a rule (the `explain` command). */

@@ -10,7 +10,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import parser from '@typescript-eslint/parser';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { ESLint, type Linter, type Rule } from 'eslint';
 
@@ -179,12 +178,15 @@ export async function explainAllocators(patterns: readonly string[], options: Ex
   const hasConfig = CONFIG_FILES.some((name) => existsSync(join(cwd, name)));
   const useConfigFile = options.useConfigFile ?? hasConfig;
   const explainPlugin = { rules: { explain: collectorRule(sink, cwd) } };
+  // Without a project config, TypeScript's parser reads every file; loaded only then (it is a peer
+  // of the plugin's users, not a dependency of the plugin).
+  const parser = useConfigFile ? null : ((await import('@typescript-eslint/parser')) as unknown as Linter.Parser);
   const overrideConfig: Linter.Config[] = [
     ...(useConfigFile
       ? []
       : [
           { ignores: ['**/node_modules/**', '**/dist/**', '**/*.d.ts'] },
-          { files: SOURCE_FILES, languageOptions: { parser: parser as unknown as Linter.Parser, sourceType: 'module' as const } },
+          { files: SOURCE_FILES, languageOptions: { ...(parser ? { parser } : {}), sourceType: 'module' as const } },
         ]),
     {
       files: SOURCE_FILES,
