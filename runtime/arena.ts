@@ -9,6 +9,7 @@
 // exactly [genStartHandle, genStartHandle + count), and checking one is a subtraction and a compare.
 import { POISON_BYTE, captureSite, debugMode, detachBuffer, isDebugMode } from './debug.js';
 import { ArenaError, checkOptions, describeHandleValue, describeOwner, describeValue, invalidArgument, invalidSizeReason } from './errors.js';
+import { notBytes, outOfBoundsError } from './errors.js';
 import { isPromiseLike } from './promises.js';
 import {
   SERIAL_SPACE,
@@ -68,6 +69,10 @@ const TAG_MASK = 0x7fff;
 const INITIAL_RUNS = 16;
 /** `openTag` while no run is open: NaN equals no value at all, so the next allocation starts a run. */
 const NO_RUN = Number.NaN;
+/** The DataView of an arena without chunks (destroyed): never read, since no handle is live then. */
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+/** Bulk reads up to this many bytes copy byte by byte instead of creating a view of the source. */
+const SMALL_COPY = 64;
 
 interface GenerationHistory {
   readonly firstHandle: number;
@@ -132,6 +137,12 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
   private chunks: ArrayBuffer[] = [];
   private chunkBytes: Uint8Array[] = [];
   private chunkBase: number[] = [];
+  /** A DataView per chunk, for the checked accessors (getUint32...). */
+  private chunkViews: DataView[] = [];
+  /** The current chunk's DataView: live allocations at or above currentBase are all in it. */
+  private currentView: DataView = EMPTY_VIEW;
+  /** Offset within the DataView that `locate` last returned (read right after the call). */
+  private accessOffset = 0;
   private current = 0;
   private currentOffset = 0;
   private currentSize = 0;
@@ -373,6 +384,7 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     const base = this.nextChunkBase();
     this.chunks.push(buffer);
     this.chunkBytes.push(new Uint8Array(buffer));
+    this.chunkViews.push(new DataView(buffer));
     this.chunkBase.push(base);
     this.capacityBytes += size;
     if (previous < 0) this.enterChunk(0);
@@ -390,6 +402,7 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     this.currentOffset = 0;
     this.currentSize = this.chunkBytes[index]!.length;
     this.currentBase = this.chunkBase[index]!;
+    this.currentView = this.chunkViews[index]!;
   }
 
   private growRecords(size: number, tag: Tag): void {
@@ -485,6 +498,8 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     this.chunks = [];
     this.chunkBytes = [];
     this.chunkBase = [];
+    this.chunkViews = [];
+    this.currentView = EMPTY_VIEW;
     this.capacityBytes = 0;
     this.currentSize = -1;
     this.currentOffset = 0;
@@ -552,6 +567,7 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
       const fresh = detachBuffer(this.chunks[index]!);
       this.chunks[index] = fresh;
       this.chunkBytes[index] = new Uint8Array(fresh);
+      this.chunkViews[index] = new DataView(fresh);
     }
   }
 
@@ -619,6 +635,113 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     const offset = typeof handle === 'number' ? handle - this.genStartHandle : -1;
     const index = offset >>> 0;
     return index === offset && index < this.count;
+  }
+
+  // ---- checked access without allocation (CheckedAccess) -------------------------------------
+  // Each accessor is `locate` (handle check, bounds check, chunk) plus one DataView call, so V8
+  // inlines the whole of it into the caller's loop and nothing is allocated.
+  getUint8(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 1, 'getUint8').getUint8(this.accessOffset);
+  }
+  getInt8(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 1, 'getInt8').getInt8(this.accessOffset);
+  }
+  getUint16(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 2, 'getUint16').getUint16(this.accessOffset, true);
+  }
+  getInt16(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 2, 'getInt16').getInt16(this.accessOffset, true);
+  }
+  getUint32(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 4, 'getUint32').getUint32(this.accessOffset, true);
+  }
+  getInt32(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 4, 'getInt32').getInt32(this.accessOffset, true);
+  }
+  getFloat32(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 4, 'getFloat32').getFloat32(this.accessOffset, true);
+  }
+  getFloat64(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 8, 'getFloat64').getFloat64(this.accessOffset, true);
+  }
+  setUint8(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 1, 'setUint8').setUint8(this.accessOffset, value);
+  }
+  setInt8(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 1, 'setInt8').setInt8(this.accessOffset, value);
+  }
+  setUint16(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 2, 'setUint16').setUint16(this.accessOffset, value, true);
+  }
+  setInt16(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 2, 'setInt16').setInt16(this.accessOffset, value, true);
+  }
+  setUint32(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 4, 'setUint32').setUint32(this.accessOffset, value, true);
+  }
+  setInt32(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 4, 'setInt32').setInt32(this.accessOffset, value, true);
+  }
+  setFloat32(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 4, 'setFloat32').setFloat32(this.accessOffset, value, true);
+  }
+  setFloat64(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 8, 'setFloat64').setFloat64(this.accessOffset, value, true);
+  }
+
+  read<T extends Uint8Array>(handle: Handle, byteOffset: number, target: T): T {
+    if (!(target instanceof Uint8Array)) throw notBytes('read', 'target', target);
+    const length = target.length;
+    const bytes = this.bytesOf(this.locate(handle, byteOffset, length, 'read'));
+    const from = this.accessOffset;
+    if (length <= SMALL_COPY) {
+      for (let index = 0; index < length; index++) target[index] = bytes[from + index]!;
+    } else {
+      target.set(bytes.subarray(from, from + length));
+    }
+    return target;
+  }
+
+  write(handle: Handle, byteOffset: number, source: Uint8Array): void {
+    if (!(source instanceof Uint8Array)) throw notBytes('write', 'source', source);
+    this.bytesOf(this.locate(handle, byteOffset, source.length, 'write')).set(source, this.accessOffset);
+  }
+
+  /**
+   * Checks `handle` and that `width` bytes from `byteOffset` lie inside its allocation; returns the
+   * DataView of the chunk holding them and leaves their offset in it in `accessOffset`.
+   */
+  private locate(handle: Handle, byteOffset: number, width: number, what: string): DataView {
+    const offset = typeof handle === 'number' ? handle - this.genStartHandle : -1;
+    const index = offset >>> 0;
+    if (index !== offset || index >= this.count) this.throwBadHandle(handle, what);
+    // `>>> 0` maps every non-integer, negative or non-number offset to a value it is not equal to.
+    const start = byteOffset >>> 0;
+    if (start !== byteOffset || start + width > this.recSize[index]!) this.throwOutOfBounds(handle, byteOffset, width, index, what);
+    const address = this.recAddress[index]! + start;
+    if (address >= this.currentBase) {
+      this.accessOffset = address - this.currentBase;
+      return this.currentView;
+    }
+    const chunk = this.chunkAt(address);
+    this.accessOffset = address - this.chunkBase[chunk]!;
+    return this.chunkViews[chunk]!;
+  }
+
+  /** The bytes of the chunk whose DataView is `view` (bulk copies; an arena has few chunks). */
+  private bytesOf(view: DataView): Uint8Array {
+    return view === this.currentView ? this.chunkBytes[this.current]! : this.chunkBytes[this.chunkViews.indexOf(view)]!;
+  }
+
+  private throwOutOfBounds(handle: Handle, byteOffset: number, width: number, index: number, what: string): never {
+    const tag = this.keyAt(index) & TAG_MASK;
+    throw outOfBoundsError(what, byteOffset, width, this.recSize[index]!, {
+      ownerName: this.name,
+      ownerKind: 'arena',
+      tagName: tagLabel(tag),
+      handle,
+      ...(this.recSite?.[index] === undefined ? {} : { allocationSite: this.recSite[index] }),
+    });
   }
 
   // ---- errors -------------------------------------------------------------------------------
@@ -847,5 +970,3 @@ export function withArena<T>(initialSize: number, name: string, body: (arena: Ar
   arena[Symbol.dispose]();
   return result;
 }
-  options = checkOptions(options, `createArena(${JSON.stringify(name)})`);
-  if (typeof body !== 'function') throw invalidArgument(`withArena needs a body function, got ${describeValue(body)}`);

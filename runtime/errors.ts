@@ -145,6 +145,11 @@ export function invalidSizeReason(size: unknown): string | undefined {
   return undefined;
 }
 
+/** The error of a bulk copy (`read`, `write`) given something other than a Uint8Array. */
+export function notBytes(what: string, parameter: string, value: unknown): ArenaError {
+  return invalidArgument(`${what}: ${parameter} must be a Uint8Array, got ${describeValue(value)}`);
+}
+
 /**
  * The ERR_OUT_OF_BOUNDS error of a checked access: `what` (`getUint32`, `read`...) of `width` bytes
  * at `byteOffset` of an allocation of `size` bytes. Shared by every owner with checked accessors.
@@ -159,7 +164,9 @@ export function outOfBoundsError(
   const who = describeOwner(details.ownerKind, details.ownerName, details.tagName);
   const where =
     typeof byteOffset === 'number' && Number.isInteger(byteOffset)
-      ? `bytes ${byteOffset}..${byteOffset + width - 1}`
+      ? width === 1
+        ? `byte ${byteOffset}`
+        : `bytes ${byteOffset}..${byteOffset + width - 1}`
       : `byte offset ${describeValue(byteOffset)} (offsets are whole numbers)`;
   return new ArenaError(
     'ERR_OUT_OF_BOUNDS',

@@ -2,6 +2,7 @@
 // Both are slot tables (slots.ts): LIFO free list, generation-checked handles, null when exhausted.
 import { debugMode, detachBuffer, isDebugMode } from './debug.js';
 import { ArenaError, checkOptions, describeOwner, describeValue, invalidArgument, invalidSizeReason } from './errors.js';
+import { notBytes, outOfBoundsError } from './errors.js';
 import { allocationGate } from './registry.js';
 import { SlotOwner } from './slots.js';
 import { chargeAlloc, statsEnabled } from './stats.js';
@@ -10,12 +11,22 @@ import type { Handle, ObjectPool, ObjectPoolOptions, Pool, PoolOptions, Tag } fr
 
 /** Largest block of slots one pool (or one growth step) reserves at once. */
 const MAX_BLOCK_BYTES = 2 ** 31 - 1;
+/** The DataView of a destroyed pool: never read, since no handle is live then. */
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+/** Bulk reads up to this many bytes copy byte by byte instead of creating a view of the source. */
+const SMALL_COPY = 64;
 
 class PoolImpl extends SlotOwner implements Pool {
   readonly ownerKind = 'pool' as const;
   readonly objectSize: number;
   /** One buffer per block of `blockSlots` slots; growth adds blocks and never moves memory. */
   private blocks: Uint8Array<ArrayBuffer>[] = [];
+  /** A DataView per block, for the checked accessors (getUint32...). */
+  private blockViews: DataView[] = [];
+  /** The first block's DataView: the accessors' fast path (a pool that never grew has only it). */
+  private firstView: DataView = EMPTY_VIEW;
+  /** Offset within the DataView that `locate` last returned (read right after the call). */
+  private accessOffset = 0;
 
   constructor(objectSize: number, initialCount: number, name: string, options: PoolOptions) {
     super(name, options.tag ?? MemTag.General, initialCount, options.growable === true);
@@ -27,6 +38,8 @@ class PoolImpl extends SlotOwner implements Pool {
   protected createStorage(_first: number, count: number): void {
     try {
       this.blocks.push(new Uint8Array(count * this.objectSize));
+      this.blockViews.push(new DataView(this.blocks[this.blocks.length - 1]!.buffer));
+      this.firstView = this.blockViews[0]!;
     } catch (cause) {
       throw new ArenaError('ERR_OUT_OF_MEMORY', `${describeOwner('pool', this.name)} could not reserve ${count} slots of ${this.objectSize} bytes: ${String(cause)}`, {
         ownerName: this.name,
@@ -68,6 +81,108 @@ class PoolImpl extends SlotOwner implements Pool {
     return slot * this.objectSize;
   }
 
+  // ---- checked access without allocation (CheckedAccess); see ArenaImpl for the design ----------
+  getUint8(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 1, 'getUint8').getUint8(this.accessOffset);
+  }
+  getInt8(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 1, 'getInt8').getInt8(this.accessOffset);
+  }
+  getUint16(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 2, 'getUint16').getUint16(this.accessOffset, true);
+  }
+  getInt16(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 2, 'getInt16').getInt16(this.accessOffset, true);
+  }
+  getUint32(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 4, 'getUint32').getUint32(this.accessOffset, true);
+  }
+  getInt32(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 4, 'getInt32').getInt32(this.accessOffset, true);
+  }
+  getFloat32(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 4, 'getFloat32').getFloat32(this.accessOffset, true);
+  }
+  getFloat64(handle: Handle, byteOffset: number): number {
+    return this.locate(handle, byteOffset, 8, 'getFloat64').getFloat64(this.accessOffset, true);
+  }
+  setUint8(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 1, 'setUint8').setUint8(this.accessOffset, value);
+  }
+  setInt8(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 1, 'setInt8').setInt8(this.accessOffset, value);
+  }
+  setUint16(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 2, 'setUint16').setUint16(this.accessOffset, value, true);
+  }
+  setInt16(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 2, 'setInt16').setInt16(this.accessOffset, value, true);
+  }
+  setUint32(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 4, 'setUint32').setUint32(this.accessOffset, value, true);
+  }
+  setInt32(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 4, 'setInt32').setInt32(this.accessOffset, value, true);
+  }
+  setFloat32(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 4, 'setFloat32').setFloat32(this.accessOffset, value, true);
+  }
+  setFloat64(handle: Handle, byteOffset: number, value: number): void {
+    this.locate(handle, byteOffset, 8, 'setFloat64').setFloat64(this.accessOffset, value, true);
+  }
+
+  read<T extends Uint8Array>(handle: Handle, byteOffset: number, target: T): T {
+    if (!(target instanceof Uint8Array)) throw notBytes('read', 'target', target);
+    const length = target.length;
+    const bytes = this.bytesOf(this.locate(handle, byteOffset, length, 'read'));
+    const from = this.accessOffset;
+    if (length <= SMALL_COPY) {
+      for (let index = 0; index < length; index++) target[index] = bytes[from + index]!;
+    } else {
+      target.set(bytes.subarray(from, from + length));
+    }
+    return target;
+  }
+
+  write(handle: Handle, byteOffset: number, source: Uint8Array): void {
+    if (!(source instanceof Uint8Array)) throw notBytes('write', 'source', source);
+    this.bytesOf(this.locate(handle, byteOffset, source.length, 'write')).set(source, this.accessOffset);
+  }
+
+  /**
+   * Checks `handle` and that `width` bytes from `byteOffset` lie inside its slot; returns the
+   * DataView of the block holding the slot and leaves the bytes' offset in it in `accessOffset`.
+   */
+  private locate(handle: Handle, byteOffset: number, width: number, what: string): DataView {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, what, false);
+    const slot = handle & this.slotMask;
+    // `>>> 0` maps every non-integer, negative or non-number offset to a value it is not equal to.
+    const start = byteOffset >>> 0;
+    if (start !== byteOffset || start + width > this.objectSize) this.throwOutOfBounds(handle, byteOffset, width, what);
+    if (slot < this.blockSlots) {
+      this.accessOffset = slot * this.objectSize + start;
+      return this.firstView;
+    }
+    const block = (slot / this.blockSlots) | 0;
+    this.accessOffset = (slot - block * this.blockSlots) * this.objectSize + start;
+    return this.blockViews[block]!;
+  }
+
+  /** The bytes of the block whose DataView is `view` (bulk copies). */
+  private bytesOf(view: DataView): Uint8Array {
+    return view === this.firstView ? this.blocks[0]! : this.blocks[this.blockViews.indexOf(view)]!;
+  }
+
+  private throwOutOfBounds(handle: Handle, byteOffset: number, width: number, what: string): never {
+    throw outOfBoundsError(what, byteOffset, width, this.objectSize, {
+      ownerName: this.name,
+      ownerKind: 'pool',
+      tagName: this.ownerTagLabel(),
+      handle,
+    });
+  }
+
   private view(slot: number): Uint8Array {
     const block = (slot / this.blockSlots) | 0;
     const bytes = this.blocks[block]!;
@@ -84,6 +199,8 @@ class PoolImpl extends SlotOwner implements Pool {
       }
     }
     this.blocks = [];
+    this.blockViews = [];
+    this.firstView = EMPTY_VIEW;
   }
 
   [Symbol.dispose](): void {

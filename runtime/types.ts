@@ -37,7 +37,41 @@ export interface ArenaOptions {
   readonly maxBytes?: number;
 }
 
-export interface Arena extends Disposable {
+/**
+ * Checked reads and writes of an allocation's bytes that allocate nothing: the access path for hot
+ * loops. Like `DataView`, but addressed by (handle, byte offset within the allocation) and always
+ * little-endian. Every call checks the handle as `bytes(h)` does (stale: ERR_USE_AFTER_RESET or
+ * ERR_USE_AFTER_FREE; another owner's: ERR_FOREIGN_HANDLE; destroyed owner: ERR_ARENA_DESTROYED) and
+ * that `[byteOffset, byteOffset + width)` lies inside the allocation (else ERR_OUT_OF_BOUNDS;
+ * `byteOffset` must be a whole number). Setters convert `value` as `DataView` does (wrap or round).
+ */
+export interface CheckedAccess {
+  getUint8(handle: Handle, byteOffset: number): number;
+  getInt8(handle: Handle, byteOffset: number): number;
+  getUint16(handle: Handle, byteOffset: number): number;
+  getInt16(handle: Handle, byteOffset: number): number;
+  getUint32(handle: Handle, byteOffset: number): number;
+  getInt32(handle: Handle, byteOffset: number): number;
+  getFloat32(handle: Handle, byteOffset: number): number;
+  getFloat64(handle: Handle, byteOffset: number): number;
+  setUint8(handle: Handle, byteOffset: number, value: number): void;
+  setInt8(handle: Handle, byteOffset: number, value: number): void;
+  setUint16(handle: Handle, byteOffset: number, value: number): void;
+  setInt16(handle: Handle, byteOffset: number, value: number): void;
+  setUint32(handle: Handle, byteOffset: number, value: number): void;
+  setInt32(handle: Handle, byteOffset: number, value: number): void;
+  setFloat32(handle: Handle, byteOffset: number, value: number): void;
+  setFloat64(handle: Handle, byteOffset: number, value: number): void;
+  /**
+   * Copies `target.length` bytes of the allocation, from `byteOffset` on, into `target`, and returns
+   * `target`. Copies of up to 64 bytes allocate nothing; longer ones create one short-lived view.
+   */
+  read<T extends Uint8Array>(handle: Handle, byteOffset: number, target: T): T;
+  /** Copies all of `source` into the allocation from `byteOffset` on; allocates nothing. */
+  write(handle: Handle, byteOffset: number, source: Uint8Array): void;
+}
+
+export interface Arena extends Disposable, CheckedAccess {
   readonly name: string;
   /** Bytes reserved across the first chunk and every overflow chunk. */
   readonly capacity: number;
@@ -74,7 +108,7 @@ export interface PoolOptions {
   readonly growable?: boolean;
 }
 
-export interface Pool extends Disposable {
+export interface Pool extends Disposable, CheckedAccess {
   readonly name: string;
   readonly objectSize: number;
   /** Total slots. */

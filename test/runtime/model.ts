@@ -65,7 +65,28 @@ export type Op =
   /** Stats off: allocations made now are never counted, not even when they are freed later. */
   | { readonly op: 'setStats'; readonly on: boolean }
   /** Reads every peak and getStats (see ModelSettings.observeEveryStep). */
-  | { readonly op: 'observe' };
+  | { readonly op: 'observe' }
+  /**
+   * A checked accessor (ACCESSORS[accessor]: getUint32, setFloat64...) on an arena or pool handle.
+   * A whole `offset` >= 0 is taken modulo (size + 8), so some accesses overrun the allocation; any
+   * other offset (negative, fractional, NaN, 2^32) is passed as is and must be refused.
+   */
+  | { readonly op: 'access'; readonly handle: number; readonly accessor: number; readonly offset: number; readonly value: number; readonly write: boolean }
+  /** A bulk copy (`write(h, offset, source)` or `read(h, offset, target)`) of `length` bytes. */
+  | { readonly op: 'bulk'; readonly handle: number; readonly offset: number; readonly length: number; readonly seed: number; readonly write: boolean };
+
+/** The checked accessors and the width of what each reads or writes. */
+export const ACCESSORS = [
+  ['Uint8', 1],
+  ['Int8', 1],
+  ['Uint16', 2],
+  ['Int16', 2],
+  ['Uint32', 4],
+  ['Int32', 4],
+  ['Float32', 4],
+  ['Float64', 8],
+] as const;
+type AccessorType = (typeof ACCESSORS)[number][0];
 
 /** Interpreter settings a property fixes for all its programs. */
 export interface ModelSettings {
@@ -170,6 +191,8 @@ interface ModelHandle {
   state: HandleState;
   /** Seed of the last pattern written, or null when the contents are unspecified. */
   written: number | null;
+  /** The expected contents after writes through the accessors (then `written` is null), or null. */
+  shadow: Uint8Array | null;
   /** Pooled object identity behind an object-pool handle. */
   readonly object: PooledObject | undefined;
   /** Views handed out for writes (debug mode checks they die with the allocation). */
@@ -205,6 +228,49 @@ export class ModelMismatch extends Error {
 export const NOT_HANDLES: readonly unknown[] = [-1, 0, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '1', null, undefined, {}, 1n, Symbol('handle')];
 
 const pattern = (seed: number, index: number): number => (seed + index * 31 + (index >> 3)) & 0xff;
+
+/** The model's side of an accessor: the same little-endian access on a plain DataView. */
+function getThrough(view: DataView, type: AccessorType, offset: number): number {
+  switch (type) {
+    case 'Uint8':
+      return view.getUint8(offset);
+    case 'Int8':
+      return view.getInt8(offset);
+    case 'Uint16':
+      return view.getUint16(offset, true);
+    case 'Int16':
+      return view.getInt16(offset, true);
+    case 'Uint32':
+      return view.getUint32(offset, true);
+    case 'Int32':
+      return view.getInt32(offset, true);
+    case 'Float32':
+      return view.getFloat32(offset, true);
+    case 'Float64':
+      return view.getFloat64(offset, true);
+  }
+}
+
+function setThrough(view: DataView, type: AccessorType, offset: number, value: number): void {
+  switch (type) {
+    case 'Uint8':
+      return view.setUint8(offset, value);
+    case 'Int8':
+      return view.setInt8(offset, value);
+    case 'Uint16':
+      return view.setUint16(offset, value, true);
+    case 'Int16':
+      return view.setInt16(offset, value, true);
+    case 'Uint32':
+      return view.setUint32(offset, value, true);
+    case 'Int32':
+      return view.setInt32(offset, value, true);
+    case 'Float32':
+      return view.setFloat32(offset, value, true);
+    case 'Float64':
+      return view.setFloat64(offset, value, true);
+  }
+}
 
 function describeThrown(error: unknown): string {
   if (error instanceof Error) {
@@ -362,8 +428,8 @@ class Interpreter {
     return list.length === 0 ? undefined : list[index % list.length];
   }
 
-  private addHandle(fields: Omit<ModelHandle, 'label' | 'state' | 'written' | 'views' | 'counted'>): ModelHandle {
-    const handle: ModelHandle = { ...fields, label: `h${this.handles.length}`, state: 'live', written: null, views: [], counted: this.statsOn };
+  private addHandle(fields: Omit<ModelHandle, 'label' | 'state' | 'written' | 'shadow' | 'views' | 'counted'>): ModelHandle {
+    const handle: ModelHandle = { ...fields, label: `h${this.handles.length}`, state: 'live', written: null, shadow: null, views: [], counted: this.statsOn };
     this.handles.push(handle);
     if (handle.counted) this.charge(handle.tag, this.chargedBytes(handle));
     else note('allocation made with stats off');
@@ -648,6 +714,12 @@ class Interpreter {
         this.statsOn = op.on;
         this.log(`${at} setStatsEnabled(${op.on})`);
         break;
+      case 'access':
+        this.access(at, op);
+        break;
+      case 'bulk':
+        this.bulk(at, op);
+        break;
       case 'readViaNewest': {
         // Prefer handles whose owner is gone: those are the ones whose id the newest owner may reuse.
         const orphans = this.handles.filter((candidate) => candidate.owner?.destroyed === true);
@@ -789,6 +861,7 @@ class Interpreter {
     this.log(`${at} ${owner.label}.free(${handle.label})`);
     this.retire(handle, 'freed');
     handle.written = null;
+    handle.shadow = null;
     owner.inUse -= 1;
     if (owner.kind === 'pool') owner.lastFreedAddress = address;
     else {
@@ -820,8 +893,111 @@ class Interpreter {
     const view = this.attempt(where, () => this.bytesOf(handle));
     for (let index = 0; index < view.length; index++) view[index] = pattern(seed, index);
     handle.written = seed;
+    handle.shadow = null;
     if (this.settings.debugPoisonByte !== undefined) handle.views.push(view);
     this.log(`${at} write ${handle.label} with pattern ${seed}`);
+  }
+
+  /** Handles the checked accessors apply to: arena and pool allocations. */
+  private accessible(index: number): (ModelHandle & { readonly owner: ModelArena | ModelPool }) | undefined {
+    const candidates = this.handles.filter((candidate) => candidate.owner !== undefined && candidate.owner.kind !== 'objectPool');
+    return this.pick(candidates, index) as (ModelHandle & { readonly owner: ModelArena | ModelPool }) | undefined;
+  }
+
+  /** What the model knows of a live handle's bytes: the shadow, the pattern, else what bytes() shows now. */
+  private expectedContents(handle: ModelHandle & { readonly owner: ModelArena | ModelPool }): Uint8Array {
+    if (handle.shadow !== null) return handle.shadow;
+    if (handle.written !== null) return Uint8Array.from({ length: handle.size }, (_, index) => pattern(handle.written!, index));
+    return handle.owner.real.bytes(handle.real).slice();
+  }
+
+  private access(at: string, op: Extract<Op, { op: 'access' }>): void {
+    const handle = this.accessible(op.handle);
+    if (!handle) return;
+    const owner = handle.owner;
+    const [type, width] = ACCESSORS[op.accessor % ACCESSORS.length]!;
+    const offset = Number.isInteger(op.offset) && op.offset >= 0 && op.offset < 2 ** 32 ? op.offset % (handle.size + 8) : op.offset;
+    const real = owner.real as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const call = op.write ? `set${type}` : `get${type}`;
+    const run = (): unknown => (op.write ? real[call]!.call(owner.real, handle.real, offset, op.value) : real[call]!.call(owner.real, handle.real, offset));
+    const shown = `${owner.label}.${call}(${handle.label}, ${offset}${op.write ? `, ${op.value}` : ''})`;
+    if (handle.state !== 'live' || owner.destroyed) {
+      this.log(`${at} ${shown} (stale) -> expect ${this.staleCode(handle)}`);
+      this.expectCode(this.staleCode(handle), shown, run);
+      note('accessor on a stale handle refused');
+      return;
+    }
+    if (!(Number.isInteger(offset) && offset >= 0 && offset + width <= handle.size)) {
+      this.log(`${at} ${shown} out of bounds (size ${handle.size}) -> expect ERR_OUT_OF_BOUNDS`);
+      const before = this.expectedContents(handle).slice();
+      this.expectCode('ERR_OUT_OF_BOUNDS', shown, run);
+      const after = owner.real.bytes(handle.real);
+      this.expect(
+        after.every((byte, index) => byte === before[index]),
+        `a refused ${shown} writes nothing`,
+        Array.from(after),
+      );
+      note('accessor out of bounds refused');
+      return;
+    }
+    const expected = this.expectedContents(handle);
+    const shadowView = new DataView(expected.buffer, expected.byteOffset, expected.byteLength);
+    if (op.write) {
+      const shadow = expected === handle.shadow ? expected : expected.slice();
+      this.attempt(shown, run);
+      setThrough(new DataView(shadow.buffer, shadow.byteOffset, shadow.byteLength), type, offset, op.value);
+      handle.shadow = shadow;
+      handle.written = null;
+      this.log(`${at} ${shown}`);
+      note('accessor write');
+      return;
+    }
+    const got = this.attempt(shown, run);
+    const want = getThrough(shadowView, type, offset);
+    this.log(`${at} ${shown} -> ${String(got)}`);
+    this.expect(Object.is(got, want), `${shown} reads what was written (${want})`, got);
+    note('accessor read matched the model');
+  }
+
+  private bulk(at: string, op: Extract<Op, { op: 'bulk' }>): void {
+    const handle = this.accessible(op.handle);
+    if (!handle) return;
+    const owner = handle.owner;
+    const offset = op.offset % (handle.size + 8);
+    const length = op.length;
+    const shown = `${owner.label}.${op.write ? 'write' : 'read'}(${handle.label}, ${offset}, ${length} bytes)`;
+    const source = Uint8Array.from({ length }, (_, index) => pattern(op.seed, index));
+    const target = new Uint8Array(length);
+    const run = (): unknown => (op.write ? owner.real.write(handle.real, offset, source) : owner.real.read(handle.real, offset, target));
+    if (handle.state !== 'live' || owner.destroyed) {
+      this.log(`${at} ${shown} (stale) -> expect ${this.staleCode(handle)}`);
+      this.expectCode(this.staleCode(handle), shown, run);
+      return;
+    }
+    if (offset + length > handle.size) {
+      this.log(`${at} ${shown} out of bounds (size ${handle.size}) -> expect ERR_OUT_OF_BOUNDS`);
+      this.expectCode('ERR_OUT_OF_BOUNDS', shown, run);
+      note('bulk copy out of bounds refused');
+      return;
+    }
+    const expected = this.expectedContents(handle);
+    if (op.write) {
+      this.attempt(shown, run);
+      const shadow = expected === handle.shadow ? expected : expected.slice();
+      shadow.set(source, offset);
+      handle.shadow = shadow;
+      handle.written = null;
+      this.log(`${at} ${shown}`);
+      note('bulk write');
+      return;
+    }
+    const returned = this.attempt(shown, run);
+    this.expect(returned === target, `${shown} returns its target`);
+    for (let index = 0; index < length; index++) {
+      if (target[index] !== expected[offset + index]) this.fail(`${shown}[${index}] copies byte ${offset + index} (${expected[offset + index]})`, target[index]);
+    }
+    this.log(`${at} ${shown}`);
+    note('bulk read matched the model');
   }
 
   private staleCode(handle: ModelHandle): ArenaErrorCode {
@@ -842,6 +1018,14 @@ class Interpreter {
       }
       const view = owner.real.bytes(handle.real);
       this.expect(view.length === handle.size, `${owner.label}.bytes(${handle.label}).length`, view.length);
+      if (handle.shadow !== null) {
+        for (let index = 0; index < view.length; index++) {
+          if (view[index] !== handle.shadow[index]) {
+            this.fail(`${owner.label}.bytes(${handle.label})[${index}] reads back what the accessors wrote (${handle.shadow[index]})`, view[index]);
+          }
+        }
+        note('accessor writes read back through bytes()');
+      }
       if (handle.written !== null) {
         for (let index = 0; index < view.length; index++) {
           if (view[index] !== pattern(handle.written, index)) {
@@ -899,6 +1083,9 @@ class Interpreter {
     }
     this.expectCode(code, `${owner.label}.bytes(${shown})`, () => owner.real.bytes(value));
     this.expectCode(code, `${owner.label}.addressOf(${shown})`, () => owner.real.addressOf(value));
+    this.expectCode(code, `${owner.label}.getUint32(${shown}, 0)`, () => owner.real.getUint32(value, 0));
+    this.expectCode(code, `${owner.label}.setFloat64(${shown}, 0, 1)`, () => owner.real.setFloat64(value, 0, 1));
+    this.expectCode(code, `${owner.label}.write(${shown}, 0, 1 byte)`, () => owner.real.write(value, 0, new Uint8Array(1)));
     if (owner.kind === 'arena') this.expectCode(code, `${owner.label}.sizeOf(${shown})`, () => owner.real.sizeOf(value));
     else this.expectCode(code, `${owner.label}.free(${shown})`, () => owner.real.free(value));
   }
@@ -917,6 +1104,9 @@ class Interpreter {
     }
     this.expectCode(code, `${other.label}.bytes(${handle.label})`, () => other.real.bytes(handle.real));
     this.expectCode(code, `${other.label}.addressOf(${handle.label})`, () => other.real.addressOf(handle.real));
+    this.expectCode(code, `${other.label}.getInt16(${handle.label}, 0)`, () => other.real.getInt16(handle.real, 0));
+    this.expectCode(code, `${other.label}.setUint8(${handle.label}, 0, 1)`, () => other.real.setUint8(handle.real, 0, 1));
+    this.expectCode(code, `${other.label}.read(${handle.label}, 0, 1 byte)`, () => other.real.read(handle.real, 0, new Uint8Array(1)));
     if (other.kind === 'pool' && !other.destroyed) this.expectCode(code, `${other.label}.free(${handle.label})`, () => other.real.free(handle.real));
   }
 

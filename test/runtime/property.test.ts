@@ -100,6 +100,24 @@ const accessOps = {
   observe: fc.constant<Op>({ op: 'observe' }),
   setStats: fc.record({ op: fc.constant('setStats' as const), on: fc.boolean() }),
   notAHandle: fc.record({ op: fc.constant('notAHandle' as const), owner: index, value: fc.nat({ max: 11 }) }),
+  access: fc.record({
+    op: fc.constant('access' as const),
+    handle: index,
+    accessor: fc.nat({ max: 7 }),
+    // Mostly offsets inside or just past the allocation (the interpreter takes them modulo size + 8).
+    offset: fc.oneof({ weight: 12, arbitrary: fc.nat({ max: 1300 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, -8, 0.5, Number.NaN, 2 ** 32, 2 ** 32 + 4) }),
+    value: fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), fc.double()),
+    write: fc.boolean(),
+  }),
+  bulk: fc.record({
+    op: fc.constant('bulk' as const),
+    handle: index,
+    offset: fc.nat({ max: 1300 }),
+    // Both sides of the 64-byte line where read() switches from a byte loop to one view.
+    length: fc.oneof(fc.nat({ max: 70 }), fc.integer({ min: 60, max: 1300 })),
+    seed: fc.nat({ max: 255 }),
+    write: fc.boolean(),
+  }),
 };
 const taggedOps = {
   allocTagged: fc.record({ op: fc.constant('allocTagged' as const), size: fc.integer({ min: 1, max: 256 }), tag: fc.nat({ max: 2 }) }),
@@ -127,6 +145,8 @@ const arenaProgram = program(
     weighted(5, arenaOps.allocAligned),
     weighted(6, accessOps.write),
     weighted(6, accessOps.read),
+    weighted(6, accessOps.access),
+    weighted(2, accessOps.bulk),
     weighted(3, arenaOps.reset),
     weighted(1, arenaOps.destroyArena),
     weighted(1, createArena),
@@ -146,6 +166,8 @@ const poolProgram = program(
     weighted(6, poolOps.free),
     weighted(5, accessOps.write),
     weighted(5, accessOps.read),
+    weighted(5, accessOps.access),
+    weighted(2, accessOps.bulk),
     weighted(1, poolOps.destroyPool),
     weighted(1, createPool),
     weighted(2, accessOps.readViaOther),
@@ -370,6 +392,14 @@ describe('runtime against the reference model', () => {
       'tagged bytes read back',
       'debug: stale view detached',
       'debug: freed pool slot poisoned',
+      'accessor read matched the model',
+      'accessor write',
+      'accessor writes read back through bytes()',
+      'accessor out of bounds refused',
+      'accessor on a stale handle refused',
+      'bulk write',
+      'bulk read matched the model',
+      'bulk copy out of bounds refused',
     ];
     const reached = Object.fromEntries(events.map((event) => [event, coverage.get(event) ?? 0]));
     const missed = events.filter((event) => (coverage.get(event) ?? 0) < minimum);
