@@ -1,8 +1,16 @@
 // Type-aware mode: with a TypeScript program, values typed as the runtime's Arena/Pool are owners
 // even when the rules cannot see where they were created.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import * as tsParser from '@typescript-eslint/parser';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
 import noMixedOwnership from '../../rules/no-mixed-ownership.js';
 import noUseAfterReset from '../../rules/no-use-after-reset.js';
+import { typeOwnerLookup } from '../../src/typed-owners.js';
 import { runRuleTests } from '../fixtures/rule-tester.js';
 
 const fixtureDirectory = fileURLToPath(new URL('./typed/', import.meta.url));
@@ -52,4 +60,96 @@ runRuleTests('no-mixed-ownership (typed)', noMixedOwnership, {
       errors: [{ messageId: 'doubleFree' }],
     },
   ],
+});
+
+// The lookup itself: which description a value's type belongs to, by declaration.
+describe('typeOwnerLookup: type specifiers', () => {
+  const descriptions = {
+    builtins: false,
+    allocators: [
+      {
+        name: 'fake',
+        module: 'fake-pool',
+        owners: [{ from: 'type', type: { from: 'package', package: 'fake-pool', name: 'Pool' } }],
+        acquisition: 'object',
+        methods: { acquire: ['get'], release: ['return'] },
+      },
+      // Listed first: were globs ignored, it would claim OwnPool before 'own' does.
+      {
+        name: 'elsewhere',
+        module: 'other',
+        owners: [{ from: 'type', type: { from: 'file', path: 'src/**', name: 'OwnPool' } }],
+      },
+      {
+        name: 'own',
+        module: { path: 'test/src/typed/own-pool.ts' },
+        owners: [{ from: 'type', type: { from: 'file', path: 'test/src/typed/own-*.ts', name: 'OwnPool' } }],
+        methods: { acquire: ['take'], release: ['giveBack'] },
+      },
+    ],
+  };
+
+  /** `name -> description` for every `const` of the code but `ctx`, looked up with type information. */
+  function lookup(code: string): Record<string, string | null> {
+    const found: Record<string, string | null> = {};
+    const rule = {
+      meta: { type: 'problem' as const, schema: [] },
+      create(context: unknown) {
+        const typed = typeOwnerLookup(context as Parameters<typeof typeOwnerLookup>[0]);
+        return {
+          VariableDeclarator(node: TSESTree.VariableDeclarator) {
+            if (node.id.type === 'Identifier' && node.id.name !== 'ctx') found[node.id.name] = typed ? (typed(node.id)?.name ?? null) : 'no type information';
+          },
+        };
+      },
+    };
+    const messages = new Linter({ configType: 'flat' }).verify(
+      code,
+      [
+        {
+          files: ['**/*.ts'],
+          languageOptions: { parser: tsParser as unknown as Linter.Parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory } },
+          plugins: { probe: { rules: { probe: rule as never } } },
+          rules: { 'probe/probe': 'error' },
+          settings: { arena: descriptions },
+        },
+      ],
+      join(fixtureDirectory, 'file.ts'),
+    );
+    const fatal = messages.find((message) => message.fatal);
+    if (fatal) throw new Error(fatal.message);
+    return found;
+  }
+
+  it('recognises the runtime under both package names, and a package type wherever paths resolve it', () => {
+    expect(
+      lookup(`import type { Arena } from 'eslint-plugin-arena/runtime';
+import type { Arena as SplitArena, Pool as RtPool } from 'arena-runtime';
+import type { Pool } from 'fake-pool';
+declare const ctx: { a: Arena; b: SplitArena; p: Pool; maybe: Pool | null; rt: RtPool; mixed: Pool | RtPool };
+const a = ctx.a; const b = ctx.b; const p = ctx.p; const maybe = ctx.maybe; const rt = ctx.rt; const mixed = ctx.mixed;`),
+    ).toEqual({
+      a: 'arena-runtime (arena)',
+      b: 'arena-runtime (arena)',
+      p: 'fake',
+      maybe: 'fake',
+      rt: 'arena-runtime (pool)',
+      // A union of two different owner types is no single owner.
+      mixed: null,
+    });
+  });
+
+  it('ignores look-alikes: the same names declared in the linted file', () => {
+    expect(
+      lookup(`interface Arena { alloc(n: number): number }
+declare class Pool { get(): object }
+interface OwnPool { take(): number }
+declare const ctx: { a: Arena; p: Pool; o: OwnPool };
+const a = ctx.a; const p = ctx.p; const o = ctx.o;`),
+    ).toEqual({ a: null, p: null, o: null });
+  });
+
+  it("finds a project's own type by { from: 'file' } with a path glob, and not by another glob", () => {
+    expect(lookup(`import type { OwnPool } from './own-pool';\ndeclare const ctx: { o: OwnPool };\nconst o = ctx.o;`)).toEqual({ o: 'own' });
+  });
 });
