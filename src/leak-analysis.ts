@@ -51,6 +51,9 @@ const INLINE_CALLBACK_METHODS: ReadonlySet<string> = new Set([
 const PRIMITIVE_OWNER_MEMBERS: ReadonlySet<string> = new Set([
   'name', 'capacity', 'used', 'peak', 'overflow', 'generation', 'destroyed', 'maxBytes', 'inUse', 'objectSize',
   'isLive', 'addressOf', 'sizeOf', 'reset', 'destroy', 'free', 'Symbol.dispose',
+  // The checked accessors return numbers (or nothing); `read` returns the caller's own target.
+  'getUint8', 'getInt8', 'getUint16', 'getInt16', 'getUint32', 'getInt32', 'getFloat32', 'getFloat64',
+  'setUint8', 'setInt8', 'setUint16', 'setInt16', 'setUint32', 'setInt32', 'setFloat32', 'setFloat64', 'read', 'write',
 ]);
 /** Members of views/arrays whose value is a number. */
 const PRIMITIVE_VALUE_MEMBERS: ReadonlySet<string> = new Set(['length', 'byteLength', 'byteOffset']);

@@ -259,6 +259,17 @@ runRuleTests('no-use-after-reset', rule, {
       errors: [{ messageId: 'afterFree' }],
     },
     {
+      // The checked accessors dereference like bytes(); the write before the reset and the free is fine.
+      code:
+        IMPORT +
+        `const a = createArena(64, 'a'); const h = a.alloc(8); a.setUint32(h, 0, 1); a.reset(); const n = a.getUint32(h, 0);\n` +
+        `const p = createPool(16, 4, 'p'); const s = p.alloc()!; p.write(s, 0, bytes); p.free(s); p.setFloat64(s, 8, n);`,
+      errors: [
+        { messageId: 'afterReset', data: { name: 'h', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' } },
+        { messageId: 'afterFree', line: 3 },
+      ],
+    },
+    {
       // Containers of handles and views.
       code: IMPORT + `const a = createArena(64, 'a'); const hs = [a.alloc(1), a.alloc(2)]; a.reset(); a.bytes(hs[0]!);`,
       errors: [{ messageId: 'afterReset', data: { name: 'hs[0]', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' } }],
