@@ -12,9 +12,13 @@ export {
 export {
   createOomPredictor,
   onMemoryPressure,
+  readProcessMemory,
   type ArenaBudgetThreshold,
   type MemoryPressureEvent,
   type OomPredictor,
+  type ProcessMemoryReading,
+  type ProcessMetric,
+  type ProcessThreshold,
 } from './pressure.js';
 export {
   fitLine,
