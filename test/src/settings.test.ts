@@ -1,5 +1,7 @@
 // settings.arena: validation (errors name the setting in plain words), the older form's
 // translation, the built-ins, and how ESLint shows a settings error.
+import { readFileSync } from 'node:fs';
+
 import * as tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -205,5 +207,13 @@ describe('a settings error in ESLint', () => {
       );
     expect(run).toThrow(/settings\.arena\.allocators\[0\]\.module must be a package name/);
     expect(run).toThrow(/read by every arena rule, none of them is at fault/);
+  });
+});
+
+describe('docs/settings.md', () => {
+  it('shows every built-in description exactly as the code has it', () => {
+    const docs = readFileSync(new URL('../../docs/settings.md', import.meta.url), 'utf8');
+    const shown = [...docs.matchAll(/^### `([^`]+)`\n[\s\S]*?```json\n([\s\S]*?)\n```/gm)].map((match) => [match[1], JSON.parse(match[2]!)]);
+    expect(shown).toEqual(BUILTIN_DESCRIPTIONS.map((description) => [description.name, description]));
   });
 });
