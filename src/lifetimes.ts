@@ -115,6 +115,11 @@ function usesObject(node: TSESTree.Node): boolean {
       return true;
     case AST_NODE_TYPES.ArrowFunctionExpression:
       return parent.body === current;
+    // Destructuring reads its members: `const { a } = m`.
+    case AST_NODE_TYPES.VariableDeclarator:
+      return parent.init === current && parent.id.type !== AST_NODE_TYPES.Identifier;
+    case AST_NODE_TYPES.AssignmentExpression:
+      return parent.right === current && parent.left.type !== AST_NODE_TYPES.Identifier && parent.left.type !== AST_NODE_TYPES.MemberExpression;
     default:
       return false;
   }

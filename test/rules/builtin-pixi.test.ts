@@ -1,0 +1,97 @@
+// The built-in `pixi.js` description: `get()` lends an object, `return(obj)` takes it back. Using
+// it after its return and returning it twice are bugs; not returning it is not (the GC reclaims it).
+import leakRule from '../../rules/no-leaked-arena.js';
+import mixedRule from '../../rules/no-mixed-ownership.js';
+import useRule from '../../rules/no-use-after-reset.js';
+import tagRule from '../../rules/require-alloc-tag.js';
+import { runRuleTests } from '../fixtures/rule-tester.js';
+
+const PIXI = "import { BigPool, Pool, matrixPool, boundsPool } from 'pixi.js';\nclass Point { x = 0; y = 0; }\nconst points = new Pool(Point);\n";
+
+runRuleTests('no-use-after-reset', useRule, {
+  valid: [
+    PIXI + 'export function f() { const m = matrixPool.get(); m.tx = 1; const a = m.a; matrixPool.return(m); return a; }',
+    // Not returned at all: fine for pixi.js.
+    PIXI + 'export function f() { const m = matrixPool.get(); return m.a; }',
+    // A fresh object in the same variable each iteration.
+    PIXI + 'export function f(n: number) { for (let i = 0; i < n; i++) { const p = points.get(); p.x = i; points.return(p); } }',
+    PIXI + 'export function f(n: number) { let p = points.get(); for (let i = 0; i < n; i++) { points.return(p); p = points.get(); p.x = i; } }',
+    // After return, only the reference is tested or copied.
+    PIXI + 'export function f() { const b = boundsPool.get(); boundsPool.return(b); return b === null; }',
+    // A look-alike: a local class named Pool, and pixi's names from another module.
+    'class Pool<T> { constructor(private readonly make: () => T) {} get(): T { return this.make(); } return(_: T) {} }\nconst pool = new Pool(() => ({ x: 0 }));\nexport function f() { const p = pool.get(); pool.return(p); return p.x; }',
+    "import { matrixPool } from './my-pools';\nexport function f() { const m = matrixPool.get(); matrixPool.return(m); return m.a; }",
+  ],
+  invalid: [
+    {
+      code: PIXI + 'export function f() { const m = matrixPool.get(); matrixPool.return(m); m.tx = 2; }',
+      errors: [{ messageId: 'afterRelease', data: { name: 'm', call: 'matrixPool.return', line: 4, owner: 'matrixPool', library: 'pixi.js', kind: 'object' } }],
+    },
+    {
+      // A method call and passing it on are uses too.
+      code: PIXI + 'declare function draw(p: unknown): void;\nexport function f() { const p = points.get(); points.return(p); p.set(1, 2); draw(p); }',
+      errors: [{ messageId: 'afterRelease' }, { messageId: 'afterRelease' }],
+    },
+    {
+      // BigPool hands out by class; a parameter returned then read; a value from get().identity().
+      code: PIXI + 'export function f() { const q = BigPool.get(Point); BigPool.return(q); return q.x; }',
+      errors: [{ messageId: 'afterRelease', data: { name: 'q', call: 'BigPool.return', line: 4, owner: 'BigPool', library: 'pixi.js', kind: 'object' } }],
+    },
+    {
+      code: PIXI + 'export function f(m: { a: number }) { matrixPool.return(m); return m.a; }',
+      errors: [{ messageId: 'afterRelease' }],
+    },
+    {
+      code: PIXI + 'export function f() { const m = matrixPool.get().identity(); matrixPool.return(m); return m.a; }',
+      errors: [{ messageId: 'afterRelease' }],
+    },
+    {
+      // Aliased import; destructuring reads the object.
+      code: "import { matrixPool as mp } from 'pixi.js';\nexport function f() { const m = mp.get(); mp.return(m); const { a, b } = m; return a + b; }",
+      errors: [{ messageId: 'afterRelease' }],
+    },
+    {
+      // Returned on one branch, used after the join.
+      code: PIXI + 'export function f(c: boolean) { const p = points.get(); if (c) points.return(p); p.x = 1; }',
+      errors: [{ messageId: 'afterRelease' }],
+    },
+  ],
+});
+
+runRuleTests('no-mixed-ownership', mixedRule, {
+  valid: [
+    PIXI + 'export function f(c: boolean) { const p = points.get(); if (c) { points.return(p); return; } points.return(p); }',
+    // BigPool takes back objects of any pool: not reported as foreign.
+    PIXI + 'export function f() { const m = matrixPool.get(); BigPool.return(m); }',
+  ],
+  invalid: [
+    {
+      code: PIXI + 'export function f() { const p = points.get(); points.return(p); points.return(p); }',
+      errors: [{ messageId: 'doubleRelease', data: { arg: 'p', call: 'points.return', first: 'points.return', line: 4, library: 'pixi.js' } }],
+    },
+    {
+      // A parameter returned twice.
+      code: PIXI + 'export function f(m: object) { matrixPool.return(m); matrixPool.return(m); }',
+      errors: [{ messageId: 'doubleRelease' }],
+    },
+    {
+      // In a loop: the same object returned on every iteration.
+      code: PIXI + 'export function f(n: number) { const p = points.get(); for (let i = 0; i < n; i++) points.return(p); }',
+      errors: [{ messageId: 'doubleRelease' }],
+    },
+  ],
+});
+
+runRuleTests('no-leaked-arena', leakRule, {
+  // Not giving back is not a leak for pixi.js (mustRelease: false), and its pools need no destroy.
+  valid: [
+    PIXI + 'export function f() { const m = matrixPool.get(); m.tx = 1; }',
+    "import { Pool } from 'pixi.js';\nexport function f() { const pool = new Pool(class { x = 0; }); return pool.get().x; }",
+  ],
+  invalid: [],
+});
+
+runRuleTests('require-alloc-tag', tagRule, {
+  valid: [PIXI + 'export function f() { const p = points.get(); points.return(p); }'],
+  invalid: [],
+});
