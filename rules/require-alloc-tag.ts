@@ -71,10 +71,11 @@ class OwnerResolver {
     return null;
   }
 
-  /** Only the runtime's own owners: a configured allocator's `alloc` need not take a tag. */
+  /** Only owners whose description has `tags: true` (this runtime's): other allocators' `alloc` takes no tag. */
   ownerOfCreation(call: TSESTree.CallExpression): KnownOwner | null {
-    const kind = this.api.ownerKindOfCreation(call);
-    if (!kind || !isRuntimeCallee(call.callee, this.api, this.sourceCode)) return null;
+    const description = this.api.creationOf(call);
+    if (!description?.tags || !isRuntimeCallee(call.callee, this.api, this.sourceCode)) return null;
+    const kind = description.kind;
     return { kind, defaultTag: defaultTagOfOptions(call, kind) };
   }
 
@@ -96,8 +97,8 @@ class OwnerResolver {
       if (init?.type === AST_NODE_TYPES.Identifier && definition.parent.kind === 'const' && depth < MAX_ALIAS_DEPTH) {
         return this.ownerOfIdentifier(init, depth + 1);
       }
-      const annotated = this.api.ownerKindOfType(declarator.id.typeAnnotation);
-      return annotated ? { kind: annotated, defaultTag: 'unknown' } : null;
+      const annotated = this.api.descriptionOfType(declarator.id.typeAnnotation);
+      return annotated?.tags ? { kind: annotated.kind, defaultTag: 'unknown' } : null;
     }
     if (definition.type === 'Parameter') {
       if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return null;
@@ -115,8 +116,8 @@ class OwnerResolver {
         // withArena creates the arena itself, with no default tag.
         return { kind: 'arena', defaultTag: 'untagged' };
       }
-      const annotated = this.api.ownerKindOfType(parameter.typeAnnotation);
-      if (annotated) return { kind: annotated, defaultTag: 'unknown' };
+      const annotated = this.api.descriptionOfType(parameter.typeAnnotation);
+      if (annotated?.tags) return { kind: annotated.kind, defaultTag: 'unknown' };
     }
     return null;
   }
@@ -142,16 +143,16 @@ class OwnerResolver {
           const created = this.ownerOfCreation(value);
           if (created) return created;
         }
-        const annotated = this.api.ownerKindOfType(element.typeAnnotation);
-        return annotated ? { kind: annotated, defaultTag: 'unknown' } : null;
+        const annotated = this.api.descriptionOfType(element.typeAnnotation);
+        return annotated?.tags ? { kind: annotated.kind, defaultTag: 'unknown' } : null;
       }
       if (element.type === AST_NODE_TYPES.MethodDefinition && element.kind === 'constructor') {
         for (const parameter of element.value.params) {
           if (parameter.type !== AST_NODE_TYPES.TSParameterProperty) continue;
           const bound = parameter.parameter;
           if (bound.type === AST_NODE_TYPES.Identifier && bound.name === name) {
-            const annotated = this.api.ownerKindOfType(bound.typeAnnotation);
-            return annotated ? { kind: annotated, defaultTag: 'unknown' } : null;
+            const annotated = this.api.descriptionOfType(bound.typeAnnotation);
+            return annotated?.tags ? { kind: annotated.kind, defaultTag: 'unknown' } : null;
           }
         }
       }

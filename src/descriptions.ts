@@ -104,7 +104,10 @@ export interface AllocatorDescription {
    * description lists a `destroy` method). `no-leaked-arena` reports only such owners.
    */
   readonly mustDestroy?: boolean;
-  /** Whether acquisitions take a memory tag (`require-alloc-tag`); only this project's runtime does. Default `false`. */
+  /**
+   * Whether acquisitions take this runtime's memory tags (`require-alloc-tag`). Only the runtime's
+   * own descriptions have `true`; a settings description must leave it `false` (an error otherwise).
+   */
   readonly tags?: boolean;
 }
 

@@ -255,6 +255,13 @@ function readDescription(value: Record<string, unknown>, setting: string): Alloc
     mustDestroy: readBoolean(value['mustDestroy'], `${setting}.mustDestroy`, (methods['destroy'] ?? []).length > 0),
     tags: readBoolean(value['tags'], `${setting}.tags`, false),
   };
+  if (description.tags) {
+    // Memory tags (`MemTag`) and the signatures that take them are this runtime's alone.
+    throw new ArenaSettingsError(
+      `${setting}.tags`,
+      "must be false: memory tags exist only in this project's runtime (import it from 'eslint-plugin-arena/runtime' or 'arena-runtime', or name a re-export in settings.arena.modules)",
+    );
+  }
   return description;
 }
 

@@ -291,3 +291,42 @@ describe('settings.arena.debug', () => {
     expect(report).toBe('eslint-plugin-arena debug: b.ts: imports no described module\n');
   });
 });
+
+describe('what the descriptions ask of the rules', () => {
+  const lint = (code: string): string[] =>
+    new Linter({ configType: 'flat' })
+      .verify(code, [{ files: ['**/*.ts'], languageOptions: { parser: tsParser as unknown as Linter.Parser }, ...plugin.configs.recommended }], 'file.ts')
+      .map((message) => `${message.ruleId ?? 'fatal'}:${message.line}`);
+
+  it('require-alloc-tag asks no library for tags (tags: false), and still asks the runtime', () => {
+    expect(
+      lint(`import { MemPool } from '@thi.ng/malloc';
+import { Pool } from 'pixi.js';
+export function f(): void {
+  const memory = new MemPool({ size: 1024 });
+  const edge = memory.malloc(16);
+  memory.free(edge);
+  const pool = new Pool(Object);
+  const node = pool.get();
+  pool.return(node);
+}`).filter((id) => id.startsWith('arena/require-alloc-tag')),
+    ).toEqual([]);
+    expect(lint(`import { createArena } from 'arena-runtime';\nexport function f(): void { using a = createArena(64, 'a'); const edge = a.alloc(16); void edge; }`)).toContain('arena/require-alloc-tag:2');
+  });
+
+  it('no-leaked-arena leaves pools alone whose description needs no destroy (pixi.js, generic-pool, pg)', () => {
+    expect(
+      lint(`import { Pool } from 'pixi.js';
+import { createPool } from 'generic-pool';
+import { Pool as PgPool } from 'pg';
+export function f(): void {
+  const pool = new Pool(Object);
+  pool.get();
+  const generic = createPool({ create: async () => ({}), destroy: async () => undefined });
+  void generic;
+  const pg = new PgPool();
+  void pg;
+}`).filter((id) => id.startsWith('arena/no-leaked-arena')),
+    ).toEqual([]);
+  });
+});

@@ -163,6 +163,10 @@ describe('parseArenaSettings: errors name the setting in plain words', () => {
     [{ allocators: [{ name: 'x', module: 'm', createPool: ['p'] }] }, "settings.arena.allocators[0] mixes the older form's keys (createPool) with the description keys (name)"],
     [{ builtins: ['pgx'] }, 'settings.arena.builtins[0] names no built-in description'],
     [{ debug: 1 }, 'settings.arena.debug must be true or false; got the number 1'],
+    [
+      { allocators: [{ name: 'x', module: 'm', owners: [{ from: 'new', name: 'P' }], tags: true }] },
+      "settings.arena.allocators[0].tags must be false: memory tags exist only in this project's runtime",
+    ],
   ])('%j', (raw, message) => {
     expect(() => parseArenaSettings(raw)).toThrow(ArenaSettingsError);
     expect(() => parseArenaSettings(raw)).toThrow(message);
