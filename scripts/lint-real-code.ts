@@ -33,7 +33,7 @@ export interface RealLintOptions {
   readonly typed?: boolean;
   /** Extra ignore globs, relative to the folder. */
   readonly ignore?: readonly string[];
-  /** Lint only files matching these globs (default: every JS/TS file). */
+  /** Lint only these files, folders or globs, relative to the folder (default: all of it). */
   readonly only?: readonly string[];
 }
 
@@ -49,7 +49,7 @@ export interface RealFinding {
 
 /** The flat config the real code is linted with: the recommended config over every source file. */
 export function realCodeConfig(root: string, options: RealLintOptions = {}): Linter.Config[] {
-  const files = options.only && options.only.length > 0 ? [...options.only] : SOURCE_FILES;
+  const files = SOURCE_FILES;
   return [
     { ignores: [...ALWAYS_IGNORED, ...(options.ignore ?? [])] },
     {
@@ -109,6 +109,8 @@ export async function lintTree(
 
 /** What every description matched in exactly the files {@link lintTree} linted. */
 export async function explainTree(root: string, paths: readonly string[], options: RealLintOptions = {}): Promise<AllocatorExplanation> {
+  // No file: explain nothing (explainAllocators would read an empty list as "the whole folder").
+  if (paths.length === 0) return { files: [], filesLinted: 0, unparsed: [], descriptions: [] };
   return explainAllocators(
     paths.map((path) => relative(root, path)),
     { cwd: root, useConfigFile: false, ...(options.settings === undefined ? {} : { settings: options.settings }) },
