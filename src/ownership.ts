@@ -871,12 +871,29 @@ class ModelBuilder implements OwnershipModel {
     return value;
   }
 
+  /**
+   * `pool.connect((err, client, release) => ...)`: the callback form of an acquisition returns
+   * nothing and lends the acquisition to the callback, which releases it itself.
+   */
+  private lendsToCallback(call: TSESTree.CallExpression): boolean {
+    const last = call.arguments.at(-1);
+    if (!last) return false;
+    if (isFunctionNode(last)) return true;
+    if (last.type !== AST_NODE_TYPES.Identifier) return false;
+    const definition = this.variableOf(last)?.defs[0];
+    if (!definition) return false;
+    if (definition.type === 'FunctionName') return true;
+    return definition.node.type === AST_NODE_TYPES.VariableDeclarator && isFunctionNode(definition.node.init);
+  }
+
   /** Values created directly by allocation calls; derived values are created during propagation. */
   private seedValues(): void {
     for (const owner of this.owners) {
       const kind: OwnedValueKind = owner.protocol.acquisition === 'object' ? 'object' : 'handle';
       for (const { name, call } of owner.methodCalls) {
-        if (owner.protocol.methods.acquire.has(name)) this.flow(call, new Set([this.newValue(owner, kind, call, new Set([call]))]), 'direct');
+        if (owner.protocol.methods.acquire.has(name) && !this.lendsToCallback(call)) {
+          this.flow(call, new Set([this.newValue(owner, kind, call, new Set([call]))]), 'direct');
+        }
       }
     }
     for (const call of this.calls) {

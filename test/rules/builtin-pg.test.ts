@@ -34,6 +34,11 @@ runRuleTests('no-leaked-arena', leakRule, {
     // Released in a callback that runs later: not followed, nothing reported (precision first).
     PG + 'export async function f() { const client = await pool.connect(); setTimeout(() => client.release(), 10); }',
     PG + 'export function f() { return pool.connect().then((client) => { client.release(); }); }',
+    // The callback form lends the client to the callback, which releases it: nothing is acquired here.
+    PG +
+      "export function f() { pool.connect((err: Error | undefined, client: { query(q: string): Promise<unknown> } | undefined, release: () => void) => { if (!client) return; void client.query('LISTEN x').finally(release); }); }",
+    PG + 'function onClient(err: unknown, client: unknown, release: () => void): void { release(); }\nexport function f() { pool.connect(onClient); }',
+    PG + 'const onClient = (err: unknown, client: unknown, release: () => void): void => { release(); };\nexport function f() { pool.connect(onClient); }',
     // Released before any call can throw.
     PG + 'export async function f() { const client = await pool.connect(); client.release(); }',
     // The default import and a namespace: `new pg.Pool()`.
