@@ -581,6 +581,16 @@ export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): Do
   const found: DoubleFree[] = [];
   const roots = freedRoots(model);
   const untracked = new Set(model.untrackedReleases);
+  // Untracked releases by the variable they release, so that each looks only at its own.
+  const untrackedByVariable = new Map<Scope.Variable, LifetimeEvent[]>();
+  for (const event of model.untrackedReleases) {
+    const identifier = event.argument ? unwrapIdentifier(event.argument) : null;
+    const variable = identifier ? model.variableOf(identifier) : null;
+    if (!variable) continue;
+    const list = untrackedByVariable.get(variable);
+    if (list) list.push(event);
+    else untrackedByVariable.set(variable, [event]);
+  }
   for (const second of model.frees) {
     const argument = second.argument ? unwrapIdentifier(second.argument) : null;
     if (!argument) continue;
@@ -590,13 +600,8 @@ export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): Do
     if (isGuardedByIsLive(second.call, variable, model)) continue;
     if (untracked.has(second)) {
       // The same variable released again by the same owner, not written in between.
-      const first = model.untrackedReleases.find(
-        (candidate) =>
-          candidate.owner === second.owner &&
-          candidate.argument !== null &&
-          unwrapIdentifier(candidate.argument) !== null &&
-          model.variableOf(unwrapIdentifier(candidate.argument)!) === variable &&
-          paths.isReachableFrom(candidate.call, second.call, { avoiding }),
+      const first = (untrackedByVariable.get(variable) ?? []).find(
+        (candidate) => candidate.owner === second.owner && paths.isReachableFrom(candidate.call, second.call, { avoiding }),
       );
       if (first) found.push({ first, second });
       continue;
@@ -606,6 +611,11 @@ export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): Do
     for (const first of model.frees) {
       const firstRoots = roots.get(first);
       if (!firstRoots || first.owner !== second.owner || ![...secondRoots].some((root) => firstRoots.has(root))) continue;
+      // Through two names, only when each can hold one value alone: names that were reassigned
+      // (`t = a; a = b; b = t`) may hold either value at each release, which is no double free.
+      const firstIdentifier = first.argument ? unwrapIdentifier(first.argument) : null;
+      const sameVariable = firstIdentifier !== null && model.variableOf(firstIdentifier) === variable;
+      if (!sameVariable && (firstRoots.size !== 1 || secondRoots.size !== 1)) continue;
       // Only when the second free reads the same variable, or one that was not rewritten since.
       if (paths.isReachableFrom(first.call, second.call, { avoiding })) {
         found.push({ first, second });
