@@ -9,6 +9,8 @@
 //
 // Cost for a file that imports no described module: one look at each import's specifier.
 
+import { dirname } from 'node:path';
+
 import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import { importMatchesGlobs, isPackageImport, isPathSpecifier } from './module-resolution.js';
@@ -265,7 +267,8 @@ class ModuleMatcher {
   }
 
   exportsFor(specifier: string, filename: string, cwd: string): ModuleExports | null {
-    const key = this.hasPaths ? `${cwd}\0${filename}\0${specifier}` : specifier;
+    // Resolution depends on the importing directory, not the file: one entry per directory.
+    const key = this.hasPaths ? `${cwd}\0${dirname(filename)}\0${specifier}` : specifier;
     const cached = this.bySpecifier.get(key);
     if (cached !== undefined) return cached;
     const runtime = this.isRuntime(specifier);

@@ -21,7 +21,7 @@ import type * as ts from 'typescript';
 
 import type { TypeSpecifier } from './descriptions.js';
 import { matchesGlob } from './module-resolution.js';
-import { getArenaSettings, type ResolvedDescription } from './settings.js';
+import { getArenaSettings, type ArenaSettings, type ResolvedDescription } from './settings.js';
 
 /** The description whose owner type a value's static type is, or null (also for unions of different ones). */
 export type TypeOwnerLookup = (identifier: TSESTree.Identifier) => ResolvedDescription | null;
@@ -133,15 +133,15 @@ function descriptionOfType(
   return found;
 }
 
-/** A lookup backed by the type checker, or null when the file was parsed without type information. */
-export function typeOwnerLookup(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): TypeOwnerLookup | null {
-  const services = context.sourceCode.parserServices;
-  const program = services?.program;
-  const nodeMap = services?.esTreeNodeToTSNodeMap;
-  if (!program || !nodeMap) return null;
-  const settings = getArenaSettings(context);
-  // Every description's types, imported by this file or not: a value's type may come from a
-  // module the file never names (`const pool = registry.get('db')`).
+const typeSourceCache = new WeakMap<ArenaSettings, ReadonlyMap<string, readonly TypeSource[]>>();
+
+/**
+ * Every description's owner types by type name, imported by the file or not: a value's type may
+ * come from a module the file never names (`const pool = registry.get('db')`).
+ */
+function typeSourcesOf(settings: ArenaSettings): ReadonlyMap<string, readonly TypeSource[]> {
+  const cached = typeSourceCache.get(settings);
+  if (cached) return cached;
   const byName = new Map<string, TypeSource[]>();
   for (const description of settings.descriptions) {
     for (const owner of description.owners) {
@@ -153,6 +153,17 @@ export function typeOwnerLookup(context: Readonly<TSESLint.RuleContext<string, r
       }
     }
   }
+  typeSourceCache.set(settings, byName);
+  return byName;
+}
+
+/** A lookup backed by the type checker, or null when the file was parsed without type information. */
+export function typeOwnerLookup(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): TypeOwnerLookup | null {
+  const services = context.sourceCode.parserServices;
+  const program = services?.program;
+  const nodeMap = services?.esTreeNodeToTSNodeMap;
+  if (!program || !nodeMap) return null;
+  const byName = typeSourcesOf(getArenaSettings(context));
   if (byName.size === 0) return null;
   const checker = program.getTypeChecker();
   let locator = locators.get(program);
