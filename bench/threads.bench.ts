@@ -70,12 +70,13 @@ class MutexPool {
     }
   }
 
-  alloc(): number {
+  /** Same shape as the shared pool's alloc: a handle, or null when exhausted. */
+  alloc(): number | null {
     this.lock();
     const top = this.words[TOP]!;
     if (top === 0) {
       this.unlock();
-      return -1;
+      return null;
     }
     const slot = this.words[STACK + top - 1]!;
     this.words[TOP] = top - 1;
@@ -145,12 +146,12 @@ function runJob(job: Job): number {
     return elapsed;
   }
   const pool = new MutexPool(job.buffer, CAPACITY, OBJECT_SIZE);
-  for (let index = 0; index < WINDOW; index++) held[index] = pool.alloc();
+  for (let index = 0; index < WINDOW; index++) held[index] = pool.alloc()!;
   waitAtBarrier(job.barrier);
   const start = performance.now();
   for (let pair = 0; pair < job.pairs; pair++) {
     const handle = pool.alloc();
-    if (handle < 0) throw new Error('mutex pool exhausted');
+    if (handle === null) throw new Error('mutex pool exhausted');
     pool.setUint32(handle, 0, pair);
     pool.free(held[cursor]!);
     held[cursor] = handle;

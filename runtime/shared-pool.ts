@@ -12,9 +12,11 @@
 // - The free list is a Treiber stack: head = tag << indexBits | (slot + 1), compared-and-swapped
 //   as one Int32; every change of the head bumps the tag, so a head read before another thread
 //   popped and pushed the same slot no longer compares equal (ABA). The tag has 32 - indexBits
-//   bits (at least 12, as capacity is below 2^20). Should the tag ever wrap inside one thread's
-//   pop window, the state compareExchange that follows the pop still refuses a slot that is
-//   live: no slot is ever handed out twice.
+//   bits (at least 12, as capacity is below 2^20; 21 for 2047 slots). Only 2^tagBits changes of
+//   the head between one thread's read of it and its CAS (a few instructions) could fool the CAS.
+//   Should that ever happen, the pop still checks the slot's state and leaves a live slot to its
+//   holder. (A compareExchange there too would also close the case of two threads fooled at the
+//   same instant, at the price of a second atomic read-modify-write on every alloc.)
 // - Per-thread rows (threadId, allocs, frees) are written only by their own thread, so counting
 //   adds no shared write to the hot path; stats() adds them up in any thread.
 // - holder[slot] is the row of the thread that allocated the slot (or adopted it): leak checks list
@@ -285,13 +287,16 @@ class SharedPoolImpl implements SharedPool, RegisteredOwner {
       const top = head & this.indexMask;
       if (top === 0) return this.exhausted();
       const slot = top - 1;
-      const following = Atomics.load(this.next, slot);
+      // A plain read: if another thread relinks this slot meanwhile, the head changed and the CAS fails.
+      const following = this.next[slot]!;
       const bumped = ((((head >>> indexBits) + 1) << indexBits) | following) | 0;
       if (Atomics.compareExchange(header, H_HEAD, head, bumped) !== head) continue;
-      const state = Atomics.load(this.state, slot);
-      // Only a wrapped tag could pop a slot that is not free; never hand it out twice.
-      if ((state & 1) !== 0 || Atomics.compareExchange(this.state, slot, state, state + 1) !== state) continue;
-      if (this.localEnd !== undefined || Atomics.load(header, H_DESTROYED) !== 0) this.throwDestroyed('allocate from');
+      // The slot is ours: the head CAS ordered us after its free. A live state here could only come
+      // from a wrapped tag (see the module comment): leave that slot to its holder.
+      const state = this.state[slot]!;
+      if ((state & 1) !== 0) continue;
+      this.state[slot] = state + 1;
+      if (this.localEnd !== undefined || header[H_DESTROYED] !== 0) this.throwDestroyed('allocate from');
       this.holder[slot] = this.row + 1;
       this.counters[0]!++;
       return (this.base + (state >>> 1) * this.slotSpace + slot) as Handle;
@@ -304,7 +309,7 @@ class SharedPoolImpl implements SharedPool, RegisteredOwner {
   }
 
   free(handle: Handle): void {
-    if (typeof handle !== 'number' || this.localEnd !== undefined || Atomics.load(this.header, H_DESTROYED) !== 0) this.throwBadHandle(handle, 'free', true);
+    if (typeof handle !== 'number' || this.localEnd !== undefined || this.header[H_DESTROYED] !== 0) this.throwBadHandle(handle, 'free', true);
     const slot = handle & this.slotMask;
     const generation = (handle - this.base - slot) / this.slotSpace;
     if (!(slot < this.totalSlots && generation >= 0 && generation <= this.maxGeneration && (generation | 0) === generation)) this.throwBadHandle(handle, 'free', true);
@@ -325,7 +330,8 @@ class SharedPoolImpl implements SharedPool, RegisteredOwner {
     const indexBits = this.indexBits;
     for (;;) {
       const head = Atomics.load(header, H_HEAD);
-      Atomics.store(this.next, slot, head & this.indexMask);
+      // A plain store: the CAS below publishes it to whoever reads this head.
+      this.next[slot] = head & this.indexMask;
       const bumped = ((((head >>> indexBits) + 1) << indexBits) | (slot + 1)) | 0;
       if (Atomics.compareExchange(header, H_HEAD, head, bumped) === head) return;
     }
