@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-import { lintTree, plantAndLint, plantsForFile, type PlantDescription, type RealFinding } from '../scripts/lint-real-code.js';
+import { explainTree, lintTree, plantAndLint, plantsForFile, type PlantDescription, type RealFinding } from '../scripts/lint-real-code.js';
 
 const fixtureRoot = fileURLToPath(new URL('./fixtures/real-style/pixi/', import.meta.url));
 const pgRoot = fileURLToPath(new URL('./fixtures/real-style/pg-server/', import.meta.url));
+const pgAppRoot = fileURLToPath(new URL('./fixtures/real-style/pg-app/', import.meta.url));
 const recipe = JSON.parse(readFileSync(new URL('../docs/recipes/pixijs-source.json', import.meta.url), 'utf8')) as {
   allocators: PlantDescription[];
 };
@@ -85,6 +86,27 @@ describe('real-style pg / generic-pool server, built-in descriptions only', () =
     expect(rules('missing-release')).toEqual(['arena/no-leaked-arena']);
     expect(rules('use-after-release')).toEqual(['arena/no-use-after-reset']);
     expect(rules('double-release')).toEqual(['arena/no-mixed-ownership']);
+  });
+});
+
+describe('real-style server whose pool lives in its own module (docs/recipes/pg-servers.json)', () => {
+  const appDb = JSON.parse(readFileSync(new URL('../docs/recipes/pg-servers.json', import.meta.url), 'utf8')) as unknown;
+
+  it('zero config: pool.connect() on the imported pool is not recognised, and explain shows that', async () => {
+    const { findings, paths } = await lintTree(pgAppRoot);
+    expect(findings).toEqual([]);
+    const explanation = await explainTree(pgAppRoot, paths);
+    expect(explanation.files.map((f) => f.file)).toEqual(['src/db.ts']);
+  });
+
+  it('with the app-db description the planted leak is reported, the correct function is not', async () => {
+    const { findings, paths } = await lintTree(pgAppRoot, { settings: appDb });
+    expect(findings.map(key)).toEqual(expectedMarkers('src/orders.ts', pgAppRoot));
+    const explanation = await explainTree(pgAppRoot, paths, { settings: appDb });
+    const orders = explanation.files.find((f) => f.file === 'src/orders.ts');
+    expect(orders?.sites.filter((site) => site.description === 'app-db').map((site) => site.role)).toEqual(
+      expect.arrayContaining(['acquire', 'releaseSelf']),
+    );
   });
 });
 
