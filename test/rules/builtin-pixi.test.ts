@@ -63,8 +63,16 @@ runRuleTests('no-mixed-ownership', mixedRule, {
     PIXI + 'export function f(c: boolean) { const p = points.get(); if (c) { points.return(p); return; } points.return(p); }',
     // BigPool takes back objects of any pool: not reported as foreign.
     PIXI + 'export function f() { const m = matrixPool.get(); BigPool.return(m); }',
+    // Ping-pong: after a swap each name holds the other object, so each is returned once.
+    PIXI + 'export function f() { let a = points.get(); let b = points.get(); const t = a; a = b; b = t; points.return(a); points.return(b); }',
+    PIXI + 'export function f(n: number) { let a = points.get(); let b = points.get(); for (let i = 0; i < n; i++) { const t = a; a = b; b = t; } points.return(a); points.return(b); }',
   ],
   invalid: [
+    {
+      // Through an alias that can only hold the same object.
+      code: PIXI + 'export function f() { const p = points.get(); const q = p; points.return(p); points.return(q); }',
+      errors: [{ messageId: 'doubleRelease' }],
+    },
     {
       code: PIXI + 'export function f() { const p = points.get(); points.return(p); points.return(p); }',
       errors: [{ messageId: 'doubleRelease', data: { arg: 'p', call: 'points.return', first: 'points.return', line: 4, library: 'pixi.js' } }],
