@@ -616,11 +616,6 @@ export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): Do
       const firstIdentifier = first.argument ? unwrapIdentifier(first.argument) : null;
       const sameVariable = firstIdentifier !== null && model.variableOf(firstIdentifier) === variable;
       if (!sameVariable && (firstRoots.size !== 1 || secondRoots.size !== 1)) continue;
-      // Through two names, only when each can hold one value alone: names that were reassigned
-      // (`t = a; a = b; b = t`) may hold either value at each release, which is no double free.
-      const firstIdentifier = first.argument ? unwrapIdentifier(first.argument) : null;
-      const sameVariable = firstIdentifier !== null && model.variableOf(firstIdentifier) === variable;
-      if (!sameVariable && (firstRoots.size !== 1 || secondRoots.size !== 1)) continue;
       // Only when the second free reads the same variable, or one that was not rewritten since.
       if (paths.isReachableFrom(first.call, second.call, { avoiding })) {
         found.push({ first, second });
