@@ -34,4 +34,15 @@ export {
 } from './shared-pool.js';
 export { MAX_TAGGED_ALLOCATION, allocTagged, freeTagged, isTaggedLive, taggedBytes } from './tagged.js';
 export { ByteBuffer, StrView, slice, strView, type Subarrayable } from './views.js';
+export {
+  arrayBufferBackend,
+  resizableBackend,
+  sharedArrayBufferBackend,
+  wasmMemoryBackend,
+  type MemoryBackend,
+  type MemoryRegion,
+  type ResizableBackendOptions,
+  type WasmMemory,
+  type WasmMemoryBackendOptions,
+} from './backends.js';
 export * from './observability/index.js';

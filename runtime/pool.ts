@@ -1,8 +1,9 @@
 // Fixed-size block pools (the seed's gm_pool_*) and pools of reusable JS objects (GM_POOL_FOR).
 // Both are slot tables (slots.ts): LIFO free list, generation-checked handles, null when exhausted.
-import { debugMode, detachBuffer, isDebugMode } from './debug.js';
+import { captureSite, debugMode, detachBuffer, isDebugMode, killBuffer } from './debug.js';
 import { ArenaError, checkOptions, describeOwner, describeValue, invalidArgument, invalidSizeReason } from './errors.js';
 import { notBytes, outOfBoundsError } from './errors.js';
+import { resolveBackend, type MemoryBackend } from './backends.js';
 import { allocationGate } from './registry.js';
 import { SlotOwner } from './slots.js';
 import { chargeAlloc, statsEnabled } from './stats.js';
@@ -27,21 +28,40 @@ class PoolImpl extends SlotOwner implements Pool {
   private firstView: DataView = EMPTY_VIEW;
   /** Offset within the DataView that `locate` last returned (read right after the call). */
   private accessOffset = 0;
+  /**
+   * Debug mode: per slot, the memory of its own that an allocation made in debug mode lives on
+   * (null until the first one). Killed (poisoned, detached) when the allocation is freed, so a stale
+   * view can neither read nor write whoever gets the slot next.
+   */
+  private own: (DataView | undefined)[] | null = null;
+  /** Slots `locate` finds in the first block directly: blockSlots, or 0 once `own` exists. */
+  private fastSlots: number;
+
+  /** Where the blocks' memory comes from (backends.ts). */
+  private readonly backend: MemoryBackend;
+  /** Per block: the address of its first slot (what addressOf reports). */
+  private blockAddress: number[] = [];
 
   constructor(objectSize: number, initialCount: number, name: string, options: PoolOptions) {
     super(name, options.tag ?? MemTag.General, initialCount, options.growable === true);
+    this.backend = resolveBackend(options.backend, `createPool(${JSON.stringify(name)})`);
+    this.fastSlots = this.blockSlots;
     this.objectSize = objectSize;
     this.createStorage(0, initialCount);
     this.register(objectSize);
   }
 
-  protected createStorage(_first: number, count: number): void {
+  protected createStorage(first: number, count: number): void {
     try {
-      this.blocks.push(new Uint8Array(count * this.objectSize));
-      this.blockViews.push(new DataView(this.blocks[this.blocks.length - 1]!.buffer));
+      const size = count * this.objectSize;
+      // Addresses continue from the previous block (slot * objectSize with the default backend).
+      const region = this.backend.reserve(size, first * this.objectSize, 8);
+      this.blocks.push(new Uint8Array(region.buffer, region.byteOffset, size) as Uint8Array<ArrayBuffer>);
+      this.blockViews.push(new DataView(region.buffer, region.byteOffset, size));
+      this.blockAddress.push(region.address);
       this.firstView = this.blockViews[0]!;
     } catch (cause) {
-      throw new ArenaError('ERR_OUT_OF_MEMORY', `${describeOwner('pool', this.name)} could not reserve ${count} slots of ${this.objectSize} bytes: ${String(cause)}`, {
+      throw new ArenaError('ERR_OUT_OF_MEMORY', `${describeOwner('pool', this.name)} could not reserve ${count} slots of ${this.objectSize} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, {
         ownerName: this.name,
         ownerKind: 'pool',
       });
@@ -63,8 +83,32 @@ class PoolImpl extends SlotOwner implements Pool {
     // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
     if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'free', true);
     const slot = handle & this.slotMask;
-    if (debugMode) SlotOwner.poison(this.view(slot));
+    if (debugMode || this.own !== null) this.debugRelease(slot);
     this.release(slot, this.objectSize);
+  }
+
+  /** Gives a slot allocated in debug mode memory of its own, starting as a copy of the slot's bytes. */
+  protected override allocatedInDebugMode(slot: number): void {
+    // Shared or WebAssembly memory is the point of such a pool: its slots stay there (poisoned on free).
+    if (!this.backend.detachable) return;
+    const memory = new Uint8Array(this.objectSize);
+    memory.set(this.blockView(slot));
+    if (this.own === null) this.own = [];
+    this.own[slot] = new DataView(memory.buffer);
+    this.fastSlots = 0;
+  }
+
+  /** On free: poisons the slot (debug mode) and kills the memory of its own, if it has one. */
+  private debugRelease(slot: number): void {
+    SlotOwner.poison(this.blockView(slot));
+    const memory = this.own?.[slot];
+    if (memory === undefined) return;
+    this.own![slot] = undefined;
+    killBuffer(memory.buffer as ArrayBuffer, {
+      code: 'ERR_USE_AFTER_FREE',
+      summary: `its slot ${slot} of ${describeOwner('pool', this.name, this.ownerTagLabel())} was freed`,
+      details: { ownerName: this.name, ownerKind: 'pool', tagName: this.ownerTagLabel(), freeSite: isDebugMode() ? captureSite() : undefined },
+    });
   }
 
   bytes(handle: Handle): Uint8Array {
@@ -78,7 +122,9 @@ class PoolImpl extends SlotOwner implements Pool {
     // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
     if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, 'take the address of', false);
     const slot = handle & this.slotMask;
-    return slot * this.objectSize;
+    if (slot < this.blockSlots) return this.blockAddress[0]! + slot * this.objectSize;
+    const block = (slot / this.blockSlots) | 0;
+    return this.blockAddress[block]! + (slot - block * this.blockSlots) * this.objectSize;
   }
 
   // ---- checked access without allocation (CheckedAccess); see ArenaImpl for the design ----------
@@ -160,9 +206,16 @@ class PoolImpl extends SlotOwner implements Pool {
     // `>>> 0` maps every non-integer, negative or non-number offset to a value it is not equal to.
     const start = byteOffset >>> 0;
     if (start !== byteOffset || start + width > this.objectSize) this.throwOutOfBounds(handle, byteOffset, width, what);
-    if (slot < this.blockSlots) {
+    if (slot < this.fastSlots) {
       this.accessOffset = slot * this.objectSize + start;
       return this.firstView;
+    }
+    if (this.own !== null) {
+      const memory = this.own[slot];
+      if (memory !== undefined) {
+        this.accessOffset = start;
+        return memory;
+      }
     }
     const block = (slot / this.blockSlots) | 0;
     this.accessOffset = (slot - block * this.blockSlots) * this.objectSize + start;
@@ -171,7 +224,10 @@ class PoolImpl extends SlotOwner implements Pool {
 
   /** The bytes of the block whose DataView is `view` (bulk copies). */
   private bytesOf(view: DataView): Uint8Array {
-    return view === this.firstView ? this.blocks[0]! : this.blocks[this.blockViews.indexOf(view)]!;
+    if (view === this.firstView) return this.blocks[0]!;
+    const block = this.blockViews.indexOf(view);
+    // Not a block's: the memory of its own of a slot allocated in debug mode.
+    return block >= 0 ? this.blocks[block]! : new Uint8Array(view.buffer);
   }
 
   private throwOutOfBounds(handle: Handle, byteOffset: number, width: number, what: string): never {
@@ -184,18 +240,36 @@ class PoolImpl extends SlotOwner implements Pool {
   }
 
   private view(slot: number): Uint8Array {
+    if (this.own !== null) {
+      const memory = this.own[slot];
+      if (memory !== undefined) return new Uint8Array(memory.buffer);
+    }
+    return this.blockView(slot);
+  }
+
+  /** The slot's bytes in its block. */
+  private blockView(slot: number): Uint8Array {
     const block = (slot / this.blockSlots) | 0;
     const bytes = this.blocks[block]!;
-    return new Uint8Array(bytes.buffer, (slot - block * this.blockSlots) * this.objectSize, this.objectSize);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset + (slot - block * this.blockSlots) * this.objectSize, this.objectSize);
   }
 
   destroy(): void {
     this.destroySlots(() => this.objectSize);
+    if (this.own !== null) {
+      const death = {
+        code: 'ERR_ARENA_DESTROYED' as const,
+        summary: `${describeOwner('pool', this.name, this.ownerTagLabel())} was destroyed`,
+        details: { ownerName: this.name, ownerKind: 'pool' as const, destroySite: this.destroySite },
+      };
+      for (const memory of this.own) if (memory !== undefined) killBuffer(memory.buffer as ArrayBuffer, death);
+      this.own = null;
+    }
     if (isDebugMode()) {
       // Poison, then detach: views of a destroyed pool read nothing at all.
       for (const block of this.blocks) {
         SlotOwner.poison(block);
-        detachBuffer(block.buffer);
+        if (this.backend.detachable) detachBuffer(block.buffer);
       }
     }
     this.blocks = [];
@@ -222,6 +296,8 @@ class ObjectPoolImpl<T> extends SlotOwner implements ObjectPool<T> {
   private readonly resetObject: ((object: T) => void) | undefined;
   private readonly bytesPerObject: number;
   private objects: T[] = [];
+  /** Debug mode: 1 for slots whose live allocation was made in debug mode (null until the first). */
+  private debugSlots: Uint8Array | null = null;
 
   constructor(factory: () => T, initialCount: number, name: string, options: ObjectPoolOptions<T>) {
     super(name, options.tag ?? MemTag.General, initialCount, options.growable === true);
@@ -266,7 +342,41 @@ class ObjectPoolImpl<T> extends SlotOwner implements ObjectPool<T> {
     const slot = handle & this.slotMask;
     // Reset before the slot is released: if `reset` throws, the handle stays live and nothing leaks.
     if (this.resetObject !== undefined) this.resetObject(this.objects[slot]!);
+    if (this.debugSlots !== null && this.debugSlots[slot] === 1) this.retireObject(slot);
     this.release(slot, this.bytesPerObject);
+  }
+
+  /** Marks a slot allocated in debug mode: its object is never handed out again once freed. */
+  protected override allocatedInDebugMode(slot: number): void {
+    if (this.debugSlots === null || this.debugSlots.length <= slot) {
+      const grown = new Uint8Array(Math.max(slot + 1, this.objects.length));
+      if (this.debugSlots !== null) grown.set(this.debugSlots);
+      this.debugSlots = grown;
+    }
+    this.debugSlots[slot] = 1;
+  }
+
+  /**
+   * The object of a slot allocated in debug mode dies with its allocation: the slot gets a new
+   * object from the factory, and the old one is frozen, so a stale reference reads the reset object
+   * and a write through it throws (modules are strict) instead of reaching the next occupant. Should
+   * the factory throw, the slot keeps its object, as outside debug mode.
+   */
+  private retireObject(slot: number): void {
+    this.debugSlots![slot] = 0;
+    const old = this.objects[slot]!;
+    let fresh: T;
+    try {
+      fresh = this.factory();
+    } catch {
+      return;
+    }
+    this.objects[slot] = fresh;
+    try {
+      if (typeof old === 'object' && old !== null) Object.freeze(old);
+    } catch {
+      // Typed arrays with elements cannot be frozen; the new object alone keeps the next occupant apart.
+    }
   }
 
   destroy(): void {

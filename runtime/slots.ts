@@ -285,7 +285,14 @@ export abstract class SlotOwner implements RegisteredOwner {
   private recordAllocSite(slot: number): void {
     if (this.sites === null) this.sites = { alloc: [], freedGeneration: [], freedAlloc: [], freed: [] };
     this.sites.alloc[slot] = isDebugMode() ? captureSite() : undefined;
+    this.allocatedInDebugMode(slot);
   }
+
+  /**
+   * Debug mode only, right after `take`: owners whose slots can be viewed (pools, object pools)
+   * give the allocation memory of its own here, so that it can be killed alone when it dies.
+   */
+  protected allocatedInDebugMode(_slot: number): void {}
 
   private recordFreeSite(slot: number, generation: number): void {
     const sites = this.sites!;

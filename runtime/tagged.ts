@@ -1,7 +1,7 @@
 // The process-wide tracked heap (the seed's gm_mem_alloc_tagged / gm_mem_free_tagged): each
 // allocation is its own zeroed Uint8Array, charged to a tag until freed with that same tag.
 // It is a growable slot table (slots.ts), so its handles are generation-checked like a pool's.
-import { POISON_BYTE, detachBuffer, isDebugMode } from './debug.js';
+import { captureSite, isDebugMode, killBuffer } from './debug.js';
 import { ArenaError, describeHandleValue, describeValue, invalidSizeReason } from './errors.js';
 import { allocationGate, gateRefuses, getHandleLayout, onLayoutChange } from './registry.js';
 import { SlotOwner } from './slots.js';
@@ -118,10 +118,15 @@ class TaggedHeap extends SlotOwner {
       );
     }
     const buffer = this.buffers[slot]!;
-    if (isDebugMode()) {
-      buffer.fill(POISON_BYTE);
+    // Decided per allocation: one made in debug mode (it has an allocation site) dies detached even
+    // when debug mode was switched off since.
+    if (isDebugMode() || this.sites?.alloc[slot] !== undefined) {
       // Kill every view handed out by taggedBytes: the buffer is not ours to reuse, so detaching costs nothing.
-      detachBuffer(buffer.buffer);
+      killBuffer(buffer.buffer, {
+        code: 'ERR_USE_AFTER_FREE',
+        summary: `the tagged allocation (tag ${tagLabel(actual)}) was freed`,
+        details: { ownerName: 'tagged heap', ownerKind: 'tagged', tagName: tagLabel(actual), freeSite: isDebugMode() ? captureSite() : undefined },
+      });
     }
     this.buffers[slot] = undefined;
     this.liveBytes -= this.sizes[slot]!;

@@ -1,6 +1,8 @@
 // The runtime's public contract. Implementations live beside this file; everything here is
 // re-exported from `eslint-plugin-arena/runtime`.
 
+import type { MemoryBackend } from './backends.js';
+
 declare const handleBrand: unique symbol;
 declare const tagBrand: unique symbol;
 
@@ -35,6 +37,12 @@ export interface ArenaOptions {
   readonly tag?: Tag;
   /** Hard budget in bytes across all chunks; an allocation past it throws `ERR_OUT_OF_MEMORY`. */
   readonly maxBytes?: number;
+  /**
+   * Where the chunks' memory comes from (runtime/backends.ts): `arrayBufferBackend()` (default),
+   * `sharedArrayBufferBackend()`, `resizableBackend({ maxByteLength })` (grows in place),
+   * `wasmMemoryBackend(memory, { start, end })` (addresses are offsets in linear memory).
+   */
+  readonly backend?: MemoryBackend;
 }
 
 /**
@@ -106,6 +114,12 @@ export interface PoolOptions {
   readonly tag?: Tag;
   /** When true, an exhausted pool adds a block of `initialCount` slots instead of returning null. */
   readonly growable?: boolean;
+  /**
+   * Where the blocks' memory comes from (runtime/backends.ts), as for arenas. With
+   * `wasmMemoryBackend`, `addressOf(h)` is the slot's offset in the module's linear memory.
+   * A resizable backend gives no in-place growth to pools (a growable pool adds blocks).
+   */
+  readonly backend?: MemoryBackend;
 }
 
 export interface Pool extends Disposable, CheckedAccess {

@@ -81,6 +81,14 @@ describe('error codes', () => {
       freeTagged(h, MemTag.Cbor);
       return { error, mentions: [/tag Cbor/, /tag Edge/] };
     },
+    ERR_INVALID_ARGUMENT: () => {
+      return { error: caught(() => createArena(64, 'z', null as never)), mentions: [/createArena\("z"\)/, /options must be an object/, /got null/] };
+    },
+    ERR_OUT_OF_BOUNDS: () => {
+      using arena = createArena(64, 'bounds', { tag: MemTag.Edge });
+      const h = arena.alloc(8);
+      return { error: caught(() => arena.getUint32(h, 6)), mentions: [/getUint32/, /arena "bounds"/, /8 bytes/] };
+    },
   };
 
   it.each(Object.keys(cases) as ArenaErrorCode[])('%s', (code) => {
@@ -88,6 +96,16 @@ describe('error codes', () => {
     expect(error.code).toBe(code);
     expect(error.message.startsWith(`${code}: `)).toBe(true);
     for (const pattern of mentions) expect(error.message).toMatch(pattern);
+  });
+
+  it('messages call a handle a handle and a plain number a number', () => {
+    using arena = createArena(64, 'plain');
+    expect(caught(() => arena.allocAligned(8, 3)).message).toMatch(/alignment 3 requested/);
+    expect(caught(() => arena.alloc(8, 999 as never)).message).toMatch(/^ERR_INVALID_TAG: 999 is not a memory tag/);
+    expect(caught(() => arena.bytes(999 as never)).message).toMatch(/handle 999/);
+    for (const error of [caught(() => arena.allocAligned(8, 3)), caught(() => arena.alloc(8, 999 as never))]) {
+      expect(error.message).not.toMatch(/handle/);
+    }
   });
 
   it('ERR_INVALID_TAG also covers bad tag names and unknown tags', () => {

@@ -406,17 +406,11 @@ class Interpreter {
     handle.state = state;
     if (handle.counted) this.release(handle.tag, this.chargedBytes(handle));
     if (this.settings.debugPoisonByte === undefined) return;
-    const poison = this.settings.debugPoisonByte;
+    // Every allocation made in debug mode dies detached: a pool slot lives on memory of its own
+    // (its block's bytes are poisoned), arena chunks and tagged buffers are detached whole.
     for (const view of handle.views) {
-      if (handle.kind === 'pool' && !handle.owner?.destroyed) {
-        // A freed slot stays in its pool's buffer (other slots are live there), so it is poisoned
-        // instead; a destroyed pool detaches its blocks like an arena.
-        this.expect(view.every((byte) => byte === poison), `debug mode poisons ${handle.label}'s slot with ${poison} when it is freed`, Array.from(view.subarray(0, 8)));
-        note('debug: freed pool slot poisoned');
-      } else {
-        this.expect(view.length === 0 && view.byteLength === 0, `debug mode detaches views of ${handle.label} taken before it went stale`, view.length);
-        note('debug: stale view detached');
-      }
+      this.expect(view.length === 0 && view.byteLength === 0, `debug mode detaches views of ${handle.label} taken before it went stale`, view.length);
+      note(handle.kind === 'pool' ? 'debug: freed pool slot detached' : 'debug: stale view detached');
     }
     handle.views = [];
   }

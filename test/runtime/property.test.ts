@@ -391,7 +391,7 @@ describe('runtime against the reference model', () => {
       'tagged allocation read back zeroed',
       'tagged bytes read back',
       'debug: stale view detached',
-      'debug: freed pool slot poisoned',
+      'debug: freed pool slot detached',
       'accessor read matched the model',
       'accessor write',
       'accessor writes read back through bytes()',
