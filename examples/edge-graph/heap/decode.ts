@@ -25,6 +25,17 @@ export function decodeEdges(bytes: Uint8Array): Edge[] {
 }
 // #endregion
 
+/**
+ * Validates a batch that another CBOR decoder produced (plain arrays, objects, strings, numbers)
+ * into edges, with the same checks as {@link decodeEdges}. The benchmark's heap side decodes with
+ * cborg and then calls this, as a project that had not migrated would use a CBOR library.
+ */
+export function edgesFromBatch(batch: unknown): Edge[] {
+  if (!Array.isArray(batch)) throw new EdgeFormatError('a batch must be an array of edges', -1);
+  const items: readonly CborValue[] = batch as CborValue[];
+  return items.map(toEdge);
+}
+
 function isMap(value: CborValue): value is { readonly [key: string]: CborValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && Object.getPrototypeOf(value) === Object.prototype;
 }
