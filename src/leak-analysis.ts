@@ -528,7 +528,7 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
       continue;
     }
     const candidates = throwingPointsOf(home, options.sourceCode.visitorKeys).filter(
-      (point) => !isWithin(point, site) && !releaseCalls.some((call) => isWithin(point, call)),
+      (point) => !isWithin(point, site) && !cannotThrow(point, options.sourceCode) && !releaseCalls.some((call) => isWithin(point, call)),
     );
     if (candidates.length === 0) continue;
     const reached = paths.reachableAmong(site, candidates, { avoiding: through });
@@ -572,6 +572,39 @@ function guardOf(release: TSESTree.CallExpression, variable: Scope.Variable, sou
     if (parent.type === AST_NODE_TYPES.BlockStatement && parent.body.length !== 1) return null;
   }
   return null;
+}
+
+/** Namespaces of the standard library whose functions do not throw on ordinary arguments. */
+const NON_THROWING_NAMESPACES: ReadonlySet<string> = new Set(['Math', 'console']);
+/** Standard functions that do not throw on ordinary arguments (`Date.now()`, `performance.now()`...). */
+const NON_THROWING_CALLS: ReadonlySet<string> = new Set([
+  'Date.now',
+  'performance.now',
+  'Array.isArray',
+  'Number.isFinite',
+  'Number.isInteger',
+  'Number.isNaN',
+  'Number.isSafeInteger',
+  'Boolean',
+]);
+
+/**
+ * A call of the standard library that cannot throw in practice: counting `Date.now()` or
+ * `console.log(...)` between a checkout and its `try` as a possible leak would only be noise.
+ * Only global names (a local `Math` or `console` is anything).
+ */
+function cannotThrow(point: ThrowingPoint, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (point.type === AST_NODE_TYPES.AwaitExpression) return false;
+  const isGlobal = (identifier: TSESTree.Identifier): boolean =>
+    (ASTUtils.findVariable(sourceCode.getScope(identifier), identifier)?.defs.length ?? 0) === 0;
+  const callee = point.callee;
+  if (point.type === AST_NODE_TYPES.NewExpression) return callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Date' && isGlobal(callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) return NON_THROWING_CALLS.has(callee.name) && isGlobal(callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier) return false;
+  const name = memberName(callee);
+  if (name === null) return false;
+  const known = NON_THROWING_NAMESPACES.has(callee.object.name) || NON_THROWING_CALLS.has(`${callee.object.name}.${name}`);
+  return known && isGlobal(callee.object);
 }
 
 /** A point inside a `catch` or `finally` clause that itself releases: part of the cleanup, not the work. */

@@ -39,8 +39,11 @@ runRuleTests('no-leaked-arena', leakRule, {
       "export function f() { pool.connect((err: Error | undefined, client: { query(q: string): Promise<unknown> } | undefined, release: () => void) => { if (!client) return; void client.query('LISTEN x').finally(release); }); }",
     PG + 'function onClient(err: unknown, client: unknown, release: () => void): void { release(); }\nexport function f() { pool.connect(onClient); }',
     PG + 'const onClient = (err: unknown, client: unknown, release: () => void): void => { release(); };\nexport function f() { pool.connect(onClient); }',
-    // Released before any call can throw.
+    // Released before any call can throw; standard calls that do not throw in practice are not counted.
     PG + 'export async function f() { const client = await pool.connect(); client.release(); }',
+    PG + "export async function f() { const client = await pool.connect(); const start = Date.now(); console.log('checked out'); try { await client.query('x'); } finally { client.release(); } return Date.now() - start; }",
+    // An alias of the client is not followed by the leak check (nothing reported).
+    PG + "export async function f() { const client = await pool.connect(); const c = client; await c.query('x'); c.release(); }",
     // The default import and a namespace: `new pg.Pool()`.
     "import pg from 'pg';\nconst pool = new pg.Pool();\nexport async function f() { const c = await pool.connect(); try { await c.query('x'); } finally { c.release(); } }",
     // A pool made in a function is not required to be ended (mustDestroy: false), nor advised `using`.
@@ -121,6 +124,11 @@ runRuleTests('no-leaked-arena', leakRule, {
       errors: [{ messageId: 'notReleasedOnEveryPath', data: { name: 'client', owner: 'pool', library: 'pg', call: 'pool.connect' } }],
     },
     {
+      // A local function that happens to be called `console.log` is any call: it may throw.
+      code: PG + "export async function f() { const console = { log(_: string) { throw new Error('x'); } }; const client = await pool.connect(); console.log('x'); client.release(); }",
+      errors: [{ messageId: 'releaseSkippedOnThrow', data: { name: 'client', owner: 'pool', library: 'pg', call: 'pool.connect', thrower: 'console.log()', line: 3 }, suggestions: [{ messageId: 'moveReleaseToFinally', output: PG + "export async function f() { const console = { log(_: string) { throw new Error('x'); } }; const client = await pool.connect(); try {\n  console.log('x');\n} finally {\n  client.release();\n} }" }] }],
+    },
+    {
       // Never released.
       code: PG + "export async function f() { const client = await pool.connect(); await client.query('x'); }",
       errors: [{ messageId: 'neverReleased', data: { name: 'client', owner: 'pool', library: 'pg', call: 'pool.connect' } }],
@@ -166,6 +174,11 @@ runRuleTests('no-use-after-reset', useRule, {
     {
       code: PG + "export async function f() { const client = await pool.connect(); try { await client.query('x'); } finally { client.release(); } await client.query('y'); }",
       errors: [{ messageId: 'afterRelease', data: { name: 'client', call: 'client.release', line: 3, owner: 'pool', library: 'pg', kind: 'object' } }],
+    },
+    {
+      // Through a `const` alias.
+      code: PG + "export async function f() { const client = await pool.connect(); const c = client; c.release(); await client.query('x'); }",
+      errors: [{ messageId: 'afterRelease', data: { name: 'client', call: 'c.release', line: 3, owner: 'pool', library: 'pg', kind: 'object' } }],
     },
     {
       // Passing it on after release is a use; `release(err)` counts as the release.
