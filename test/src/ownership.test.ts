@@ -158,3 +158,54 @@ describe('ownership model: values', () => {
     expect(sinks).toContain('closure:h');
   });
 });
+
+describe('ownership model: described owners', () => {
+  it('reads each owner through its own description, never through another', () => {
+    const { model: built, text } = model(
+      `import { Pool } from 'pg';
+       import { matrixPool } from 'pixi.js';
+       import { createPool } from 'eslint-plugin-arena/runtime';
+       const pool = new Pool();
+       const slots = createPool(16, 4, 'slots');
+       export async function f() {
+         const client = await pool.connect();
+         const m = matrixPool.get();
+         const h = slots.alloc();
+         slots.get(h);
+         pool.get();
+         client.release();
+         matrixPool.return(m);
+       }`,
+    );
+    const owners = built.owners.map((owner) => [owner.name, owner.protocol.name, owner.protocol.origin]);
+    expect(owners).toHaveLength(3);
+    expect(owners).toEqual(
+      expect.arrayContaining([
+        ['matrixPool', 'pixi.js', 'builtin'],
+        ['pool', 'pg', 'builtin'],
+        ['slots', 'arena-runtime (pool)', 'runtime'],
+      ]),
+    );
+    // `pool.get()` is no acquisition of pg's pool (pixi.js's `get` does not leak into it), and
+    // `slots.get(h)` is no access of this runtime's pool.
+    const values = variableValues(built, text);
+    expect(values['client']).toEqual(['direct:object:pool.connect()']);
+    expect(values['m']).toEqual(['direct:object:matrixPool.get()']);
+    expect(values['h']).toEqual(['direct:handle:slots.alloc()']);
+    // client.release() is a release of the client by its pool (releaseSelf), return(m) by matrixPool.
+    expect(built.frees.map((event) => `${event.owner.name}:${text(event.call)}:${event.argument ? text(event.argument) : '-'}`)).toEqual([
+      'pool:client.release():client',
+      'matrixPool:matrixPool.return(m):m',
+    ]);
+    expect(built.untrackedReleases).toEqual([]);
+  });
+
+  it('records releases of variables whose value it did not follow', () => {
+    const { model: built, text } = model(
+      `import { matrixPool } from 'pixi.js';
+       export function f(m: object) { matrixPool.return(m); }
+       export function g() { const n = matrixPool.get().identity(); matrixPool.return(n); }`,
+    );
+    expect(built.untrackedReleases.map((event) => text(event.call))).toEqual(['matrixPool.return(m)', 'matrixPool.return(n)']);
+  });
+});
