@@ -72,6 +72,7 @@ const W_SERIAL_BITS = 2;
 const W_NEXT_FRESH = 3;
 const W_LIMIT = 4;
 const W_SCAN_HINT = 5;
+const W_FIRST = 6;
 const HEADER_WORDS = 8;
 /** Per id: IN_USE, or the first usable serial in granules (0 for never used). */
 const IN_USE = -1;
@@ -146,6 +147,7 @@ class IdSpace {
     words[W_NEXT_FRESH] = first;
     words[W_LIMIT] = limit;
     words[W_SCAN_HINT] = 0;
+    words[W_FIRST] = first;
     Atomics.store(words, W_MAGIC, MAGIC);
   }
 
@@ -207,6 +209,9 @@ class IdSpace {
 
   /** Gives `id` back with the first serial its owner never issued; an exhausted id is retired. */
   release(id: number, nextSerial: number): void {
+    // An id from another space (a shared pool made in a thread with a partition of its own, destroyed
+    // here) is not this space's to hand out: it stays in use there, which costs one id.
+    if (id < Atomics.load(this.words, W_FIRST) || id >= this.limit) return;
     const granules = Math.ceil(nextSerial / this.granule);
     // The floor is stored before the bit is set: whoever claims the bit sees it (Atomics are SC).
     Atomics.store(this.words, HEADER_WORDS + id, granules);
