@@ -1,4 +1,5 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { createRule } from '../src/create-rule.js';
 import { EscapeFinder, type Escape, type EscapeKind } from '../src/escapes.js';
 import { useOwnership } from '../src/ownership.js';

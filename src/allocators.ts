@@ -11,7 +11,9 @@
 
 import { dirname } from 'node:path';
 
-import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import * as ASTUtils from '@typescript-eslint/utils/ast-utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import { importMatchesGlobs, isPackageImport, isPathSpecifier } from './module-resolution.js';
 import { getArenaSettings, type ArenaSettings, type OwnerKind, type ResolvedDescription, type ResolvedMethods } from './settings.js';

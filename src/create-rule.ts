@@ -1,4 +1,4 @@
-import { ESLintUtils } from '@typescript-eslint/utils';
+import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 
 /** Every rule's docs live at docs/rules/<name>.md in the repository. */
 export const RULE_DOCS_BASE = 'https://github.com/eslint-plugin-arena/eslint-plugin-arena/blob/main/docs/rules/';
@@ -11,4 +11,4 @@ export interface ArenaRuleDocs {
 }
 
 /** Builds a rule with typed message ids, a schema, default options and a docs url. */
-export const createRule = ESLintUtils.RuleCreator<ArenaRuleDocs>((name) => `${RULE_DOCS_BASE}${name}.md`);
+export const createRule = RuleCreator<ArenaRuleDocs>((name) => `${RULE_DOCS_BASE}${name}.md`);

@@ -4,7 +4,9 @@
 // only when it is handed to something that runs it later (timers, promise callbacks, listeners)
 // or is itself returned or stored outside the scope.
 
-import { AST_NODE_TYPES, ASTUtils, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import * as ASTUtils from '@typescript-eslint/utils/ast-utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import {
   climbTypeWrappers,

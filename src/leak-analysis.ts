@@ -14,7 +14,9 @@
 // - `unknown`: something the analysis does not follow (a `let` alias, a capture by a closure that
 //   uses the owner as a value, a destroy inside a callback): the rule then stays silent.
 
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import * as ASTUtils from '@typescript-eslint/utils/ast-utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 
 import type { AllocatorMethods } from './allocators.js';

@@ -4,7 +4,8 @@
 // write of the variable in between (which would put a fresh value there, e.g. a handle
 // re-allocated at the top of every loop iteration).
 
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import type { CodePathIndex, NodeGroup, ThroughQuery } from './code-paths.js';
 import {

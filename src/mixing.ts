@@ -1,7 +1,8 @@
 // Ownership mix-ups: memory freed by an owner that did not issue it, scoped arenas destroyed by
 // hand, and second frees/destroys of the same thing on one path.
 
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import type { CodePathIndex } from './code-paths.js';
 import { findDoubleFrees, type DoubleFree } from './lifetimes.js';
 import { enclosingFunction, type LifetimeEvent, type OwnedValue, type Owner, type OwnershipModel } from './ownership.js';

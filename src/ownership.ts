@@ -23,7 +23,9 @@
  * node throws.
  */
 
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import * as ASTUtils from '@typescript-eslint/utils/ast-utils';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import { getAllocatorApi, staticPropertyName, type AllocatorApi, type AllocatorMethods, type OwnerKind } from './allocators.js';
 import { CodePathIndex, mergeListeners } from './code-paths.js';

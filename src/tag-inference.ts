@@ -5,7 +5,8 @@
 // and `edge_list` are recognised while `anode` or `nodeish` are not. When several words name tags,
 // the last one wins: in an English compound the head noun comes last (`edgeCache` is a cache).
 
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 
 import { staticPropertyName } from './allocators.js';
 

@@ -200,3 +200,33 @@ describe('the plugin installed from its tarball', () => {
     expect(result?.messages[0]).toMatchObject({ fatal: true, message: expect.stringMatching(/^Parsing error: /) });
   });
 });
+
+describe('the plugin installed without its peers (no eslint, no typescript)', () => {
+  let project = '';
+  beforeAll(() => {
+    project = newProject(work, 'no-peers');
+    // What a package manager that does not install peers leaves: the plugin, the runtime, utils.
+    npmInstall(project, ['--prefer-offline', '--legacy-peer-deps', tarball(plugin), tarball(runtime)]);
+  }, INSTALL_TIMEOUT);
+
+  it('has neither eslint nor typescript', () => {
+    const installed = readdirSync(join(project, 'node_modules'));
+    expect(installed).toContain('eslint-plugin-arena');
+    expect(installed).not.toContain('eslint');
+    expect(installed).not.toContain('typescript');
+  });
+
+  it('still imports: the plugin object, and the runtime through the plugin', () => {
+    writeFileSync(
+      join(project, 'load.mjs'),
+      [
+        "const { default: plugin } = await import('eslint-plugin-arena');",
+        "const runtime = await import('eslint-plugin-arena/runtime');",
+        'console.log(JSON.stringify({ name: plugin.meta.name, rules: Object.keys(plugin.rules).length, arena: typeof runtime.createArena }));',
+      ].join('\n'),
+    );
+    const loaded = run('node', ['load.mjs'], project);
+    expect(loaded.status, loaded.stderr).toBe(0);
+    expect(JSON.parse(loaded.stdout)).toEqual({ name: 'eslint-plugin-arena', rules: 5, arena: 'function' });
+  });
+});
