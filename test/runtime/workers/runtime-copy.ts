@@ -2,7 +2,8 @@
 // only strips types; imports already name `.js` files) into a fresh directory. Two such directories
 // are two bundles of the runtime as far as module identity goes, and plain Node can load them in a
 // worker thread, which cannot run the TypeScript sources.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,21 +24,36 @@ function sources(directory: string): string[] {
   return files;
 }
 
-/** Transpiles the runtime into a new temporary directory; returns the file URL of its index.js. */
+/**
+ * Transpiles the runtime into a temporary directory of its own per `label`; returns the file URL of
+ * its index.js. A copy of the same sources made earlier (same label, same content hash) is reused.
+ */
 export function makeRuntimeCopy(label: string): string {
-  const target = mkdtempSync(join(tmpdir(), `arena-runtime-${label}-`));
-  for (const file of sources(runtimeRoot)) {
+  const files = sources(runtimeRoot);
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(file).update(readFileSync(file));
+  const target = join(tmpdir(), `arena-runtime-${label}-${hash.digest('hex').slice(0, 16)}`);
+  const index = join(target, 'index.js');
+  if (existsSync(join(target, 'package.json'))) return pathToFileURL(index).href;
+  const staging = mkdtempSync(`${target}-tmp-`);
+  for (const file of files) {
     const output = ts.transpileModule(readFileSync(file, 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, useDefineForClassFields: true },
       fileName: file,
     }).outputText;
-    const destination = join(target, relative(runtimeRoot, file)).replace(/\.ts$/, '.js');
+    const destination = join(staging, relative(runtimeRoot, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(destination), { recursive: true });
     writeFileSync(destination, output);
   }
   // Plain Node must read the `.js` files as ES modules.
-  writeFileSync(join(target, 'package.json'), JSON.stringify({ type: 'module' }));
-  return pathToFileURL(join(target, 'index.js')).href;
+  writeFileSync(join(staging, 'package.json'), JSON.stringify({ type: 'module' }));
+  // Renamed into place whole, so a concurrent run never sees half a copy (the loser keeps the winner's).
+  try {
+    renameSync(staging, target);
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return pathToFileURL(index).href;
 }
 
 /** The public runtime API, as a copy loaded with import() exposes it. */
