@@ -154,7 +154,7 @@ export interface Plant {
   readonly plantedLine: number;
   /** Lines the edit added (negative: removed) at {@link plantedLine}, to map pristine lines. */
   readonly lineDelta: number;
-  /** Line range of the enclosing function in the edited file: a report inside it counts. */
+  /** Line range of the outermost enclosing function in the edited file: a report inside it counts. */
   readonly scope: readonly [number, number];
 }
 
@@ -232,15 +232,17 @@ export function plantsForFile(file: string, code: string, descriptions: readonly
     return [];
   }
   const plants: Plant[] = [];
-  const scopeOf = (ancestors: readonly Node[], edited: string, delta: number): [number, number] => {
-    const fn = [...ancestors].reverse().find(isFunction) ?? program;
+  // The outermost function around the site: a release inside a callback (`on('abort', () =>
+  // client.release())`) is reported at the acquisition, in the function that encloses both.
+  const scopeOf = (ancestors: readonly Node[], delta: number): [number, number] => {
+    const fn = ancestors.find(isFunction) ?? program;
     return [fn.loc.start.line, fn.loc.end.line + Math.max(delta, 0)];
   };
   const insertAfter = (statement: Node, ancestors: readonly Node[], text: string, kind: PlantKind, description: string): void => {
     const indent = indentAt(code, statement.range[0]);
     const edited = `${code.slice(0, statement.range[1])}\n${indent}${text}${code.slice(statement.range[1])}`;
     const plantedLine = statement.loc.end.line + 1;
-    plants.push({ kind, description, file, line: statement.loc.start.line, code: edited, plantedLine, lineDelta: 1, scope: scopeOf(ancestors, edited, 1) });
+    plants.push({ kind, description, file, line: statement.loc.start.line, code: edited, plantedLine, lineDelta: 1, scope: scopeOf(ancestors, 1) });
   };
   const imported: string[] = [];
   walk(program, (node) => {
@@ -312,7 +314,7 @@ export function plantsForFile(file: string, code: string, descriptions: readonly
           code: edited,
           plantedLine: node.loc.start.line,
           lineDelta: -1,
-          scope: scopeOf(ancestors, edited, -1),
+          scope: scopeOf(ancestors, -1),
         });
       }
     });
