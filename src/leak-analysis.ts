@@ -529,7 +529,7 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
       report('notOnEveryPath');
       continue;
     }
-    const candidates = throwingPointsOf(home, options.sourceCode.visitorKeys).filter(
+    const candidates = pointsInRegion(throwingPointsOf(home, options.sourceCode.visitorKeys), site, through, home).filter(
       (point) => !isWithin(point, site) && !cannotThrow(point, options.sourceCode) && !releaseCalls.some((call) => isWithin(point, call)),
     );
     if (candidates.length === 0) continue;
@@ -574,6 +574,43 @@ function guardOf(release: TSESTree.CallExpression, variable: Scope.Variable, sou
     if (parent.type === AST_NODE_TYPES.BlockStatement && parent.body.length !== 1) return null;
   }
   return null;
+}
+
+const LOOP_TYPES: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.ForStatement,
+  AST_NODE_TYPES.ForInStatement,
+  AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.WhileStatement,
+  AST_NODE_TYPES.DoWhileStatement,
+]);
+
+/**
+ * The throwing points (sorted by position) that can run between the acquisition and a release:
+ * from the acquisition to the last release or hand-off, widened to the outermost loop around the
+ * acquisition (a back edge reaches code written before it). Every path already passes a release
+ * before leaving the function, so code written after all of them runs after one. Keeps the search
+ * per acquisition proportional to its own stretch of code, not to the whole function.
+ */
+function pointsInRegion(points: readonly ThrowingPoint[], site: TSESTree.Node, through: readonly TSESTree.Node[], home: FunctionNode): readonly ThrowingPoint[] {
+  let start = site.range[0];
+  let end = site.range[1];
+  for (const node of through) end = Math.max(end, node.range[1]);
+  for (let current = site.parent; current && current !== home; current = current.parent) {
+    if (LOOP_TYPES.has(current.type)) {
+      start = Math.min(start, current.range[0]);
+      end = Math.max(end, current.range[1]);
+    }
+  }
+  let low = 0;
+  let high = points.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (points[middle]!.range[0] < start) low = middle + 1;
+    else high = middle;
+  }
+  const region: ThrowingPoint[] = [];
+  for (let index = low; index < points.length && points[index]!.range[0] <= end; index++) region.push(points[index]!);
+  return region;
 }
 
 /** Namespaces of the standard library whose functions do not throw on ordinary arguments. */
