@@ -8,6 +8,9 @@ import { rules } from './rules.js';
 
 export type { ArenaConfigs } from './configs.js';
 export type { ArenaRule } from './rules.js';
+// What the plugin recognised in a project (the `eslint-plugin-arena explain` command, as data).
+export { explainAllocators, formatExplanation } from './explain.js';
+export type { AllocatorExplanation, ExplainedDescription, ExplainedFile, ExplainedSite, ExplainOptions, SiteRole } from './explain.js';
 export type {
   AcquisitionKind,
   AllocatorDescription,
