@@ -259,6 +259,20 @@ export function f() { const objects = createObjectPool(() => ({ x: 0 }), 4, 'o')
     expect(both.events).toEqual(['objects.free@objects.free(h)', 'c.free@c.free(e)']);
   });
 
+  it('owners made by `new` in a field, and singletons, yield acquisitions of their own kind', () => {
+    const read = model(`import { Pool } from 'pg';
+import { BigPool } from 'pixi.js';
+import { MemPool } from '@thi.ng/malloc';
+class Db {
+  private pool = new Pool();
+  async one() { const client = await this.pool.connect(); client.release(); }
+}
+export function draw() { const m = BigPool.get(Object); BigPool.return(m); const mem = new MemPool({}); const a = mem.malloc(8); mem.free(a); mem.freeAll(); }
+export { Db };`);
+    expect([...read.values].sort()).toEqual(['BigPool.get(Object):object', 'mem.malloc(8):handle', 'this.pool.connect():object']);
+    expect(read.events).toEqual(expect.arrayContaining(['BigPool.free@BigPool.return(m)', 'mem.free@mem.free(a)', 'mem.reset@mem.freeAll()', 'this.pool.free@client.release()']));
+  });
+
   it('the lint result of runtime code is the same with an unrelated description configured', () => {
     const code = `${RUNTIME.replace('return o.x; }', 'objects.get(h); }')}`;
     const lint = (settings: unknown): string[] =>
