@@ -474,6 +474,9 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
     if (!value.owner.protocol.mustRelease) continue;
     const home = enclosingFunction(value.origin);
     if (!home) continue;
+    // Callback style (`pool.connect((err, client, done) => ...)`): the acquisition goes to the
+    // callback, which this analysis does not follow.
+    if (value.origin.arguments.some((argument) => isFunctionNode(argument))) continue;
     const site = acquisitionSite(value.origin);
     if (!site) continue;
     if (site.type === AST_NODE_TYPES.ExpressionStatement) {

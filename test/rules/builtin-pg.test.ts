@@ -31,6 +31,12 @@ runRuleTests('no-leaked-arena', leakRule, {
     PG + 'export async function f(items: string[]) { const client = await pool.connect(); try { await Promise.all(items.map((i) => client.query(i))); } finally { client.release(); } }',
     // In a loop, each iteration releases its own client.
     PG + 'export async function f(items: string[]) { for (const item of items) { const client = await pool.connect(); try { await client.query(item); } finally { client.release(); } } }',
+    // Callback style: the client goes to the callback, which is not followed.
+    PG + 'export function f() { pool.connect((err, client, done) => { if (err) throw err; void client; done(); }); }',
+    // A `using` arena of this runtime beside a pg client in the same function.
+    "import { createArena } from 'eslint-plugin-arena/runtime';\n" +
+      PG +
+      "export async function f() { using scratch = createArena(64, 'scratch'); const client = await pool.connect(); try { await client.query('x'); scratch.alloc(8); } finally { client.release(); } }",
     // Released in a callback that runs later: not followed, nothing reported (precision first).
     PG + 'export async function f() { const client = await pool.connect(); setTimeout(() => client.release(), 10); }',
     PG + 'export function f() { return pool.connect().then((client) => { client.release(); }); }',
