@@ -78,8 +78,12 @@ const HEADER_WORDS = 8;
 const IN_USE = -1;
 /** Ids handed out by the space every copy and inherited thread shares: [1, SHARED_LIMIT). */
 const SHARED_LIMIT = 2 ** (DEFAULT_OWNER_BITS - 1);
-/** A worker that inherited nothing takes PARTITION_SIZE ids of the upper half, chosen by threadId. */
-const PARTITION_SIZE = 128;
+/**
+ * A worker that inherited nothing takes PARTITION_SIZE ids of the upper half, chosen by threadId
+ * (64 partitions): workers started close together (a worker pool, a test runner's threads) have
+ * nearby thread ids and so distinct partitions, and each can keep 512 owners alive at once.
+ */
+const PARTITION_SIZE = 512;
 
 /** How the id space is shared, for messages and docs. */
 export type IdSpaceScope = 'process' | 'thread-partition' | 'realm' | 'test';
