@@ -220,9 +220,37 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     return this.allocate(size, align, tag === undefined ? this.defaultTag : tag);
   }
 
-  // The fast path. Everything rare lives in other methods: V8 inlines small functions only, and
-  // inlining `allocate` into the caller's loop is worth more than any single check in it.
+  // The fast path: the common case only, every test of it folded into one condition, and everything
+  // else in allocateSlow, which V8 does not inline (it is too big), so the caller's loop carries no
+  // code for rare cases (measured side by side with the previous shape, where the rare cases were
+  // inlined behind their own tests: alloc + setUint32 about 25% faster, alloc alone about 8%).
   private allocate(size: number, align: number, tag: Tag): Handle {
+    const index = this.count;
+    const offset = (this.currentOffset + align - 1) & ~(align - 1);
+    const pending = this.pendingBytes + size;
+    if (
+      !(size > 0 && (size | 0) === size) ||
+      offset + size > this.currentSize ||
+      index === this.recordCapacity ||
+      tag !== this.openTag ||
+      statsEnabled !== this.openCounted ||
+      pending > this.chargeBudget ||
+      allocationGate !== null ||
+      debugMode
+    ) {
+      return this.allocateSlow(size, align, tag);
+    }
+    this.currentOffset = offset + size;
+    this.recAddress[index] = this.currentBase + offset;
+    this.recSize[index] = size;
+    this.count = index + 1;
+    // An uncounted run adds up too, harmlessly: its budget is Infinity and openRun starts over at 0.
+    this.pendingBytes = pending;
+    return (this.genStartHandle + index) as Handle;
+  }
+
+  /** Everything the fast path does not: checks that throw, growth, chunk changes, runs, charges, debug sites. */
+  private allocateSlow(size: number, align: number, tag: Tag): Handle {
     // A tag identical to the open run's was checked when the run started, and the run says whether
     // the stats count it; anything else (another tag, stats switched, a gate) goes through checkSlow.
     const counted = statsEnabled;
@@ -281,6 +309,10 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
     this.flushCharges();
     // Pending charges only ever cover the open run (an uncounted run before it charges nothing).
     this.flushedIndex = index;
+    // The fast path adds every size to pendingBytes and leaves when it passes chargeBudget: a counted
+    // run starts at 0 (its first allocation registers the charges), an uncounted one never leaves.
+    this.pendingBytes = 0;
+    this.chargeBudget = counted ? 0 : Infinity;
     const run = this.runCount;
     if (run === this.runFirst.length) {
       const first = new Uint32Array(run * 2);
