@@ -593,6 +593,13 @@ class ModelBuilder implements OwnershipModel {
           candidates.push({ variable, name: definition.name });
           continue;
         }
+        // `import { pool } from './db'` where `pool` is a `pg` Pool: a module-level owner of another file.
+        if (definition.type === 'ImportBinding') {
+          const specifier = definition.node;
+          const typeOnly = definition.parent.importKind === 'type' || (specifier.type === AST_NODE_TYPES.ImportSpecifier && specifier.importKind === 'type');
+          if (!typeOnly && specifier.type !== AST_NODE_TYPES.ImportNamespaceSpecifier) candidates.push({ variable, name: definition.name });
+          continue;
+        }
         if (definition.type !== 'Variable' || definition.parent.kind !== 'const' || definition.node.id !== definition.name) continue;
         const init = definition.node.init ? unwrapExpression(definition.node.init) : null;
         if (init && TYPED_OWNER_INITS.has(init.type)) candidates.push({ variable, name: definition.name });
@@ -601,7 +608,8 @@ class ModelBuilder implements OwnershipModel {
     for (const { variable, name } of candidates) {
       const description = typeOwner(name);
       if (!description) continue;
-      this.addOwner({ kind: description.kind, scoping: 'borrowed', node: name, name: name.name, creation: null, scopedCall: null, protocol: description }, variable);
+      const scoping: OwnerScoping = variable.defs[0]?.type === 'ImportBinding' ? 'module' : 'borrowed';
+      this.addOwner({ kind: description.kind, scoping, node: name, name: name.name, creation: null, scopedCall: null, protocol: description }, variable);
     }
   }
 

@@ -124,6 +124,9 @@ function descriptionOfType(
     const symbol = part.aliasSymbol ?? part.getSymbol();
     // `null` / `undefined` members of `Pool | null` have no symbol.
     if (!symbol) continue;
+    // The class itself (`typeof Pool`, e.g. an imported constructor) carries the class's symbol
+    // too, but it makes owners rather than being one.
+    if (part.getConstructSignatures().length > 0) return null;
     const sources = byName.get(symbol.getName());
     const declarations = symbol.getDeclarations() ?? [];
     const source = sources?.find((candidate) => matches(candidate, declarations));

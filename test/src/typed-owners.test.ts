@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import noMixedOwnership from '../../rules/no-mixed-ownership.js';
 import noUseAfterReset from '../../rules/no-use-after-reset.js';
+import { useOwnership } from '../../src/ownership.js';
 import { typeOwnerLookup } from '../../src/typed-owners.js';
 import { runRuleTests } from '../fixtures/rule-tester.js';
 
@@ -151,5 +152,45 @@ const a = ctx.a; const p = ctx.p; const o = ctx.o;`),
 
   it("finds a project's own type by { from: 'file' } with a path glob, and not by another glob", () => {
     expect(lookup(`import type { OwnPool } from './own-pool';\ndeclare const ctx: { o: OwnPool };\nconst o = ctx.o;`)).toEqual({ o: 'own' });
+  });
+});
+
+describe('type-aware owners imported from another module', () => {
+  it('an imported value of a described type is a module-level owner; other imports are not', () => {
+    let owners: string[] = [];
+    const rule = {
+      meta: { type: 'problem' as const, schema: [] },
+      create: (context: unknown) =>
+        useOwnership(context as Parameters<typeof useOwnership>[0], (model) => {
+          owners = model.owners.map((owner) => `${owner.name}:${owner.scoping}:${owner.protocol.name}`);
+        }),
+    };
+    const messages = new Linter({ configType: 'flat' }).verify(
+      `import { shared, notAPool } from './shared';\nimport { Pool } from 'fake-pool';\nexport function f() { const item = shared.get(); shared.return(item); return notAPool.get() + (Pool ? 1 : 0); }`,
+      [
+        {
+          files: ['**/*.ts'],
+          languageOptions: { parser: tsParser as unknown as Linter.Parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory } },
+          plugins: { probe: { rules: { probe: rule as never } } },
+          rules: { 'probe/probe': 'error' },
+          settings: {
+            arena: {
+              allocators: [
+                {
+                  name: 'fake',
+                  module: 'fake-pool',
+                  owners: [{ from: 'type', type: { from: 'package', package: 'fake-pool', name: 'Pool' } }],
+                  acquisition: 'object',
+                  methods: { acquire: ['get'], release: ['return'] },
+                },
+              ],
+            },
+          },
+        },
+      ],
+      join(fixtureDirectory, 'file.ts'),
+    );
+    expect(messages.filter((message) => message.fatal)).toEqual([]);
+    expect(owners).toEqual(['shared:module:fake']);
   });
 });
