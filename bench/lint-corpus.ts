@@ -377,3 +377,33 @@ export function everySnippet(): CorpusFile {
   const parts = [ARENA_HEADER, ...plainSnippets.map((s) => s(id++)), ...arenaSnippets.map((s) => s(id++))];
   return { filename: 'corpus/every-snippet.ts', code: `${parts.join('\n')}\n` };
 }
+
+/**
+ * One long function: `allocations` handles, each followed by a conditional `reset()` and uses
+ * (5 lines each, so 1,600 allocations make ~8,000 lines). Every use after a reset on some path is
+ * a finding; the point is how lint time grows with the size of a single function (its code path
+ * has thousands of segments), which must stay linear.
+ */
+export function longFunction(allocations: number): CorpusFile {
+  if (!Number.isInteger(allocations) || allocations <= 0) {
+    throw new RangeError(`longFunction: allocations must be a positive integer, got ${allocations}`);
+  }
+  const lines = [
+    "import { createArena, MemTag } from 'eslint-plugin-arena/runtime';",
+    '',
+    'export function long(flags: readonly boolean[]): number {',
+    "  const arena = createArena(1 << 20, 'long');",
+    '  let total = 0;',
+  ];
+  for (let k = 0; k < allocations; k++) {
+    lines.push(
+      `  const h${k} = arena.alloc(16, MemTag.Temp);`,
+      `  if (flags[${k % 64}]) arena.reset();`,
+      `  total += arena.sizeOf(h${k});`,
+      `  arena.bytes(h${k})[0] = ${k % 256};`,
+      `  total += arena.addressOf(h${k});`,
+    );
+  }
+  lines.push('  arena.destroy();', '  return total;', '}', '');
+  return { filename: `corpus/long-function-${allocations}.ts`, code: lines.join('\n') };
+}

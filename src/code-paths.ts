@@ -73,7 +73,38 @@ export const INDEXED_NODE_TYPES: ReadonlySet<string> = new Set([
 
 export interface ReachabilityOptions {
   /** Paths through any of these nodes are cut at that node (kill set, e.g. a reassignment). */
-  readonly avoiding?: Iterable<TSESTree.Node>;
+  readonly avoiding?: Iterable<TSESTree.Node> | NodeGroup;
+}
+
+/** A point of a {@link NodeGroup}: one node evaluated in one segment. */
+interface GroupPoint {
+  readonly order: number;
+  readonly node: TSESTree.Node;
+}
+
+/**
+ * Nodes prepared once for many queries (from {@link CodePathIndex.group}): their reachable points
+ * by code path and segment. Queries that share a via or kill set (every reset of one arena, every
+ * write of one variable) pass the same group, so the set is not regrouped per query.
+ */
+export class NodeGroup {
+  /** @internal Reachable points per code path, then per segment, in evaluation order. */
+  readonly byPath = new Map<CodePath, Map<CodePathSegment, GroupPoint[]>>();
+  /** @internal All segments of every code path, for lookups that do not know the path. */
+  readonly bySegment = new Map<CodePathSegment, GroupPoint[]>();
+  /** How many of the nodes have a reachable point. */
+  size = 0;
+}
+
+/**
+ * One question of {@link CodePathIndex.reachedThroughAll}: which `targets` a path `from` -> a node
+ * of `via` -> target reaches without passing a node of `avoiding` (`via` null: no middle node).
+ */
+export interface ThroughQuery {
+  readonly from: TSESTree.Node;
+  readonly via: NodeGroup | null;
+  readonly targets: readonly TSESTree.Node[];
+  readonly avoiding: NodeGroup;
 }
 
 export type ExitKind = 'return' | 'throw';
@@ -316,26 +347,51 @@ export class CodePathIndex {
     return new Set(this.reachesThrough(from, null, targets, options).keys());
   }
 
+  /** Prepares `nodes` for use as the `via` or `avoiding` set of many queries. */
+  group(nodes: Iterable<TSESTree.Node>): NodeGroup {
+    const group = new NodeGroup();
+    for (const node of nodes) {
+      let counted = false;
+      for (const point of this.pointsOf(node)) {
+        if (!point.segment.reachable) continue;
+        if (!counted) group.size++;
+        counted = true;
+        let segments = group.byPath.get(point.codePath);
+        if (!segments) group.byPath.set(point.codePath, (segments = new Map()));
+        const entry = { order: point.order, node };
+        const list = segments.get(point.segment);
+        if (list) list.push(entry);
+        else segments.set(point.segment, [entry]);
+        // The lists are shared between both maps: one array per segment.
+        if (!list) group.bySegment.set(point.segment, segments.get(point.segment)!);
+      }
+    }
+    return group;
+  }
+
   /**
    * (a) through a middle node, batched: for each of `targets` reached by a path `from` -> one of
    * `via` -> target that passes no node of `options.avoiding`, the first `via` node found on such
-   * a path. With `via` null the path needs no middle node. One search over (segment, passed-via)
-   * states, so the cost does not grow with the number of `via` nodes or targets.
+   * a path. With `via` null the path needs no middle node. One breadth-first search over
+   * (segment, passed-via) states that stops once every target is found, so the cost does not grow
+   * with the number of `via` nodes or targets (pass a {@link NodeGroup} for a `via` or `avoiding`
+   * set shared by many queries).
    */
   reachesThrough(
     from: TSESTree.Node,
-    via: Iterable<TSESTree.Node> | null,
+    via: Iterable<TSESTree.Node> | NodeGroup | null,
     targets: Iterable<TSESTree.Node>,
     options: ReachabilityOptions = {},
   ): Map<TSESTree.Node, TSESTree.Node | null> {
     const reached = new Map<TSESTree.Node, TSESTree.Node | null>();
-    const targetPoints = groupNodesBySegment(this, targets);
+    const targetGroup = this.group(targets);
+    const targetPoints = targetGroup.bySegment;
     if (targetPoints.size === 0) return reached;
-    const viaPoints = via === null ? null : groupNodesBySegment(this, via);
-    const kills = groupBySegment(this.killPoints(options.avoiding));
+    const viaPoints = via === null ? null : this.asGroup(via).bySegment;
+    const kills = this.asGroup(options.avoiding ?? []).bySegment;
     const firstKill = (segment: CodePathSegment, after: number): number => {
       let first = Infinity;
-      for (const order of kills.get(segment) ?? []) if (order > after && order < first) first = order;
+      for (const { order } of kills.get(segment) ?? []) if (order > after && order < first) first = order;
       return first;
     };
     // Phase 1 (a via node passed, or none needed): collect targets; phase 0: look for a via node.
@@ -348,7 +404,7 @@ export class CodePathIndex {
           if (order > after && order < before && !reached.has(node)) reached.set(node, through);
         }
       } else {
-        let first: { order: number; node: TSESTree.Node } | null = null;
+        let first: GroupPoint | null = null;
         for (const candidate of viaPoints?.get(segment) ?? []) {
           if (candidate.order > after && candidate.order < before && (!first || candidate.order < first.order)) first = candidate;
         }
@@ -360,14 +416,153 @@ export class CodePathIndex {
       }
       if (before === Infinity) for (const next of segment.nextSegments) queue.push({ segment: next, phase, after: -Infinity, through });
     };
-    for (const start of this.reachablePoints(from)) walk(start.segment, viaPoints ? 0 : 1, start.order, null);
-    while (queue.length > 0) {
-      const { segment, phase, through } = queue.pop()!;
+    const starts = this.reachablePoints(from);
+    // Only targets in `from`'s function can be reached: once they are all found, the search ends.
+    const reachableTargets = new Set<TSESTree.Node>();
+    const codePath = starts[0]?.codePath;
+    for (const points of (codePath && targetGroup.byPath.get(codePath)?.values()) || []) for (const { node } of points) reachableTargets.add(node);
+    for (const start of starts) walk(start.segment, viaPoints ? 0 : 1, start.order, null);
+    // Breadth first, so the via node reported is one nearest to `from`, and the search ends as
+    // soon as every target is found instead of walking the rest of the function.
+    for (let next = 0; next < queue.length && reached.size < reachableTargets.size; next++) {
+      const { segment, phase, through } = queue[next]!;
       if (visited[phase].has(segment) || !segment.reachable) continue;
       visited[phase].add(segment);
       walk(segment, phase, -Infinity, through);
     }
     return reached;
+  }
+
+  /**
+   * Many {@link reachesThrough} questions at once, without the via nodes: for each query, the
+   * targets reached. One forward data-flow pass per function over the segments, with two bits
+   * per query of that function (reached `from` without a kill since; and passed a via node since),
+   * so asking about every write of every handle in a long function costs a few sweeps over its
+   * segments instead of one search of the function per write.
+   */
+  reachedThroughAll(queries: readonly ThroughQuery[]): Array<Set<TSESTree.Node>> {
+    const results = queries.map(() => new Set<TSESTree.Node>());
+    const byPath = new Map<CodePath, number[]>();
+    for (const [index, query] of queries.entries()) {
+      if (query.targets.length === 0) continue;
+      const start = this.reachablePoints(query.from)[0];
+      if (!start) continue;
+      const members = byPath.get(start.codePath);
+      if (members) members.push(index);
+      else byPath.set(start.codePath, [index]);
+    }
+    for (const [codePath, members] of byPath) this.flowThrough(codePath, members, queries, results);
+    return results;
+  }
+
+  private flowThrough(codePath: CodePath, members: readonly number[], queries: readonly ThroughQuery[], results: Array<Set<TSESTree.Node>>): void {
+    const words = (members.length + 31) >>> 5;
+    const ops = new Map<CodePathSegment, FlowOp[]>();
+    const addOp = (segment: CodePathSegment, op: FlowOp): void => {
+      const list = ops.get(segment);
+      if (list) list.push(op);
+      else ops.set(segment, [op]);
+    };
+    // One mask per distinct via / kill group: the bits of the queries that use it.
+    const masks = new Map<NodeGroup, { kill: Uint32Array | null; via: Uint32Array | null }>();
+    const maskOf = (group: NodeGroup, kind: 'kill' | 'via', bit: number): void => {
+      let entry = masks.get(group);
+      if (!entry) masks.set(group, (entry = { kill: null, via: null }));
+      const mask = (entry[kind] ??= new Uint32Array(words));
+      mask[bit >>> 5]! |= 1 << (bit & 31);
+    };
+    for (const [bit, index] of members.entries()) {
+      const query = queries[index]!;
+      for (const point of this.reachablePoints(query.from)) {
+        addOp(point.segment, { order: point.order, rank: RANK_START, bit, query: index, node: null, mask: null, fires: query.via === null });
+      }
+      for (const target of query.targets) {
+        for (const point of this.reachablePoints(target)) {
+          if (point.codePath === codePath) addOp(point.segment, { order: point.order, rank: RANK_TARGET, bit, query: index, node: target, mask: null, fires: false });
+        }
+      }
+      maskOf(query.avoiding, 'kill', bit);
+      if (query.via) maskOf(query.via, 'via', bit);
+    }
+    for (const [group, { kill, via }] of masks) {
+      for (const [segment, points] of group.byPath.get(codePath) ?? []) {
+        for (const { order } of points) {
+          if (kill) addOp(segment, { order, rank: RANK_KILL, bit: 0, query: 0, node: null, mask: kill, fires: false });
+          if (via) addOp(segment, { order, rank: RANK_VIA, bit: 0, query: 0, node: null, mask: via, fires: false });
+        }
+      }
+    }
+    for (const list of ops.values()) list.sort((a, b) => a.order - b.order || a.rank - b.rank);
+
+    const { segments, indexOf } = this.segmentOrder(codePath);
+    const count = segments.length;
+    // Per segment, the state on entry: [reached from `from`, passed a via] bits, two arrays per segment.
+    const entry: Array<Uint32Array | null> = new Array<Uint32Array | null>(count).fill(null);
+    const dirty = new Uint8Array(count);
+    for (const segment of ops.keys()) {
+      const position = indexOf.get(segment);
+      if (position !== undefined) dirty[position] = 1;
+    }
+    const state = new Uint32Array(2 * words);
+    // Sweeps in reverse postorder: one sweep settles code without loops; each back edge that
+    // adds a bit asks for one more.
+    for (let again = true; again; ) {
+      again = false;
+      for (let position = 0; position < count; position++) {
+        if (dirty[position] === 0) continue;
+        dirty[position] = 0;
+        const segment = segments[position]!;
+        const incoming = entry[position];
+        if (incoming) state.set(incoming);
+        else state.fill(0);
+        for (const op of ops.get(segment) ?? []) applyFlowOp(op, state, words, results);
+        for (const next of segment.nextSegments) {
+          const nextPosition = indexOf.get(next);
+          if (nextPosition === undefined) continue;
+          let target = entry[nextPosition];
+          if (!target) {
+            if (isEmpty(state)) continue;
+            entry[nextPosition] = target = new Uint32Array(2 * words);
+          }
+          if (orInto(target, state)) {
+            dirty[nextPosition] = 1;
+            if (nextPosition <= position) again = true;
+          }
+        }
+      }
+    }
+  }
+
+  private readonly segmentOrders = new Map<CodePath, { segments: CodePathSegment[]; indexOf: Map<CodePathSegment, number> }>();
+
+  /** The reachable segments of a code path in reverse postorder (predecessors first, back edges aside). */
+  private segmentOrder(codePath: CodePath): { segments: CodePathSegment[]; indexOf: Map<CodePathSegment, number> } {
+    const cached = this.segmentOrders.get(codePath);
+    if (cached) return cached;
+    const postorder: CodePathSegment[] = [];
+    const seen = new Set<CodePathSegment>();
+    // Iterative depth-first search: a long function has thousands of segments in a chain.
+    const stack: Array<{ segment: CodePathSegment; next: number }> = [];
+    const visit = (segment: CodePathSegment): void => {
+      if (seen.has(segment) || !segment.reachable) return;
+      seen.add(segment);
+      stack.push({ segment, next: 0 });
+    };
+    visit(codePath.initialSegment);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const child = top.segment.nextSegments[top.next++];
+      if (child) visit(child);
+      else postorder.push(stack.pop()!.segment);
+    }
+    const segments = postorder.reverse();
+    const result = { segments, indexOf: new Map(segments.map((segment, position) => [segment, position])) };
+    this.segmentOrders.set(codePath, result);
+    return result;
+  }
+
+  private asGroup(nodes: Iterable<TSESTree.Node> | NodeGroup): NodeGroup {
+    return nodes instanceof NodeGroup ? nodes : this.group(nodes);
   }
 
   /** `from`'s reachable points; the search walks forward from them, stopping at kill points. */
@@ -406,27 +601,88 @@ export class CodePathIndex {
     return this.pointsOf(node).filter((point) => point.segment.reachable);
   }
 
-  private killPoints(nodes: Iterable<TSESTree.Node> | undefined): CodePathPoint[] {
+  private killPoints(nodes: Iterable<TSESTree.Node> | NodeGroup | undefined): CodePathPoint[] {
     const result: CodePathPoint[] = [];
-    if (nodes) for (const node of nodes) result.push(...this.reachablePoints(node));
+    if (nodes instanceof NodeGroup) {
+      for (const [codePath, segments] of nodes.byPath) {
+        for (const [segment, points] of segments) for (const { order } of points) result.push({ codePath, segment, order });
+      }
+    } else if (nodes) {
+      for (const node of nodes) result.push(...this.reachablePoints(node));
+    }
     return result;
   }
 }
 
-function groupNodesBySegment(
-  index: CodePathIndex,
-  nodes: Iterable<TSESTree.Node>,
-): Map<CodePathSegment, Array<{ order: number; node: TSESTree.Node }>> {
-  const grouped = new Map<CodePathSegment, Array<{ order: number; node: TSESTree.Node }>>();
-  for (const node of nodes) {
-    for (const point of index.pointsOf(node)) {
-      if (!point.segment.reachable) continue;
-      const list = grouped.get(point.segment);
-      if (list) list.push({ order: point.order, node });
-      else grouped.set(point.segment, [{ order: point.order, node }]);
+// Ranks of the operations at one point, in the order they apply. A target is checked before a
+// kill or via node at the same point counts, and a query's start comes last, as in the searches:
+// a path begins strictly after `from`, a target must come strictly after a via node, and a kill
+// at the target's own point cuts it.
+const RANK_TARGET = 0;
+const RANK_KILL = 1;
+const RANK_VIA = 2;
+const RANK_START = 3;
+
+interface FlowOp {
+  readonly order: number;
+  readonly rank: number;
+  /** The query's bit within its function (target, start). */
+  readonly bit: number;
+  /** The query's index in the caller's list (target, start). */
+  readonly query: number;
+  /** The target node (target). */
+  readonly node: TSESTree.Node | null;
+  /** The queries a kill or via node applies to. */
+  readonly mask: Uint32Array | null;
+  /** A start of a query without via nodes: targets count from here on. */
+  readonly fires: boolean;
+}
+
+/** `state` holds `words` words of "reached from `from`" bits, then `words` of "passed a via" bits. */
+function applyFlowOp(op: FlowOp, state: Uint32Array, words: number, results: Array<Set<TSESTree.Node>>): void {
+  const word = op.bit >>> 5;
+  const bit = 1 << (op.bit & 31);
+  switch (op.rank) {
+    case RANK_TARGET:
+      if ((state[words + word]! & bit) !== 0) results[op.query]!.add(op.node!);
+      return;
+    case RANK_KILL: {
+      const mask = op.mask!;
+      for (let k = 0; k < words; k++) {
+        const keep = ~mask[k]!;
+        state[k]! &= keep;
+        state[words + k]! &= keep;
+      }
+      return;
+    }
+    case RANK_VIA: {
+      const mask = op.mask!;
+      for (let k = 0; k < words; k++) state[words + k]! |= state[k]! & mask[k]!;
+      return;
+    }
+    default:
+      state[word]! |= bit;
+      if (op.fires) state[words + word]! |= bit;
+  }
+}
+
+function isEmpty(bits: Uint32Array): boolean {
+  for (let k = 0; k < bits.length; k++) if (bits[k] !== 0) return false;
+  return true;
+}
+
+/** `target |= source`; whether `target` changed. */
+function orInto(target: Uint32Array, source: Uint32Array): boolean {
+  let changed = false;
+  for (let k = 0; k < target.length; k++) {
+    // `>>> 0`: `|` yields a signed 32-bit integer, the array holds unsigned ones.
+    const merged = (target[k]! | source[k]!) >>> 0;
+    if (merged !== target[k]) {
+      target[k] = merged;
+      changed = true;
     }
   }
-  return grouped;
+  return changed;
 }
 
 function groupBySegment(points: readonly CodePathPoint[]): Map<CodePathSegment, number[]> {

@@ -152,6 +152,54 @@ describe('CodePathIndex batched queries', () => {
   });
 });
 
+describe('CodePathIndex.reachedThroughAll', () => {
+  const SNIPPETS = [
+    'A(); E(); R(); K(); R();',
+    'A(); if (c) E(); else K(); R();',
+    'A(); for (const x of xs) { R(); if (x) E(); K(); R(); }',
+    'A(); while (c) { R(); E(); } R();',
+    'function f() { A(); try { E(); R(); } finally { K(); } R(); if (d) return; E(); R(); }',
+    'A(); switch (k) { case 1: E(); case 2: R(); break; default: K(); R(); } do { E(); } while (c); R();',
+    'R(); A(); E(); function g() { R(); } const h = () => { E(); R(); }; K(); R();',
+  ];
+
+  it.each(SNIPPETS)('answers like one reachesThrough per query: %s', (code) => {
+    const { index, calls } = analyze(code);
+    // Every A is a start, with and without via nodes, all in one batch.
+    const via = index.group(calls('E'));
+    const avoiding = index.group(calls('K'));
+    const queries = calls('A').flatMap((from) => [
+      { from, via, targets: calls('R'), avoiding },
+      { from, via: null, targets: calls('R'), avoiding },
+    ]);
+    const batched = index.reachedThroughAll(queries);
+    queries.forEach((query, position) => {
+      const one = index.reachesThrough(query.from, query.via, query.targets, { avoiding: calls('K') });
+      expect([...batched[position]!].map((node) => node.range[0]).sort()).toEqual([...one.keys()].map((node) => node.range[0]).sort());
+    });
+  });
+
+  it('keeps more than 32 queries of one function apart (several words of bits), around loops too', () => {
+    // Query k starts at A (the k-th), is fired by E only when armed, killed by its own K, read at R:
+    // in iteration order, the uses of each handle after a reset, with handles rewritten each round.
+    const parts: string[] = [];
+    for (let k = 0; k < 70; k++) parts.push(`A(); if (c${k}) E(); R(); K();`);
+    const { index, calls } = analyze(`while (go) { ${parts.join(' ')} }`);
+    const starts = calls('A');
+    const reads = calls('R');
+    const kills = calls('K');
+    const via = index.group(calls('E'));
+    const queries = starts.map((from, k) => ({ from, via, targets: reads, avoiding: index.group([kills[k]!]) }));
+    const batched = index.reachedThroughAll(queries);
+    queries.forEach((query, k) => {
+      const one = index.reachesThrough(query.from, via, reads, { avoiding: [kills[k]!] });
+      expect([...batched[k]!].map((node) => node.range[0]).sort()).toEqual([...one.keys()].map((node) => node.range[0]).sort());
+      // Only its own read: every later path passes its own kill first.
+      expect([...batched[k]!]).toEqual([reads[k]]);
+    });
+  });
+});
+
 describe('CodePathIndex.everyPathPassesThrough', () => {
   const passes = (code: string, through: string[] = ['S'], exits?: Array<'return' | 'throw'>): boolean => {
     const { index, call, calls } = analyze(code);
