@@ -361,7 +361,7 @@ export async function plantAndLint(
   descriptions: readonly PlantDescription[],
   options: RealLintOptions = {},
   pristine?: readonly RealFinding[],
-): Promise<PlantResult[]> {
+): Promise<{ results: PlantResult[]; skipped: Plant[] }> {
   const copy = mkdtempSync(join(tmpdir(), 'arena-plant-'));
   try {
     cpSync(root, copy, { recursive: true, filter: (source) => !/[/\\](node_modules|\.git)([/\\]|$)/.test(source) });
@@ -369,6 +369,7 @@ export async function plantAndLint(
     const base = pristine ?? (await lintTree(root, options)).findings;
     const files = (await eslint.lintFiles(options.only && options.only.length > 0 ? [...options.only] : ['.'])).map((r) => r.filePath);
     const results: PlantResult[] = [];
+    const skipped: Plant[] = [];
     for (const path of files) {
       const file = relative(copy, path).split('\\').join('/');
       const original = readFileSync(path, 'utf8');
@@ -376,6 +377,12 @@ export async function plantAndLint(
       if (plants.length === 0) continue;
       const before = base.filter((f) => f.file === file);
       for (const plant of plants) {
+        // A function that already has a finding cannot show whether the plant is seen: skipped.
+        const [from, to] = [plant.scope[0], plant.scope[1] - Math.max(plant.lineDelta, 0)];
+        if (before.some((f) => f.line >= from && f.line <= to)) {
+          skipped.push(plant);
+          continue;
+        }
         writeFileSync(path, plant.code);
         const after = toFindings(copy, await eslint.lintFiles([path]));
         writeFileSync(path, original);
@@ -384,7 +391,7 @@ export async function plantAndLint(
         results.push({ plant, newFindings, found });
       }
     }
-    return results;
+    return { results, skipped };
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
@@ -468,9 +475,12 @@ async function main(): Promise<void> {
   const { files, findings, paths } = await lintTree(options.root, options);
   const explanation = await explainTree(options.root, paths, options);
   let plantResults: PlantResult[] = [];
-  if (options.plant) plantResults = await plantAndLint(options.root, await plantDescriptions(options.settings), options, findings);
+  let skippedPlants: Plant[] = [];
+  if (options.plant) {
+    ({ results: plantResults, skipped: skippedPlants } = await plantAndLint(options.root, await plantDescriptions(options.settings), options, findings));
+  }
   if (options.json) {
-    write(JSON.stringify({ files, findings, explanation, plants: plantResults.map(({ plant, newFindings, found }) => ({ kind: plant.kind, description: plant.description, file: plant.file, line: plant.line, found, newFindings })) }, null, 2));
+    write(JSON.stringify({ files, findings, explanation, plants: plantResults.map(({ plant, newFindings, found }) => ({ kind: plant.kind, description: plant.description, file: plant.file, line: plant.line, found, newFindings })), skippedPlants: skippedPlants.map((plant) => ({ kind: plant.kind, description: plant.description, file: plant.file, line: plant.line })) }, null, 2));
     return;
   }
   write(`${options.root}: ${files} file(s) linted${options.typed ? ' (type-aware)' : ''}, ${findings.length} finding(s)`);
@@ -482,7 +492,7 @@ async function main(): Promise<void> {
   for (const line of options.explain ? explained : explained.slice(Math.max(0, summaryStart))) write(line);
   if (options.plant) {
     const found = plantResults.filter((r) => r.found).length;
-    write(`\nplanted bugs: ${found} of ${plantResults.length} found`);
+    write(`\nplanted bugs: ${found} of ${plantResults.length} found (${skippedPlants.length} more skipped: planted in a function that already has a finding)`);
     const kinds = [...new Set(plantResults.map((r) => `${r.plant.description} ${r.plant.kind}`))].sort();
     for (const kind of kinds) {
       const ofKind = plantResults.filter((r) => `${r.plant.description} ${r.plant.kind}` === kind);
