@@ -9,6 +9,7 @@
 // - pool: pool alloc + setUint32 + free (pools take their blocks from the backend too).
 import { loadavg } from 'node:os';
 import {
+  MemTag,
   arrayBufferBackend,
   createArena,
   createPool,
@@ -31,6 +32,9 @@ const POOL_PAIRS = 1_000_000;
 const GROW_ROUNDS = 9;
 const WARMUP_ROUNDS = 2;
 
+/** The arenas and pools the cases keep between runs, destroyed when the bench ends. */
+const owners: Disposable[] = [];
+
 interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum?: number }) => Parameters<typeof wasmMemoryBackend>[0];
 }
@@ -52,14 +56,15 @@ const backends: Backend[] = [
 ];
 
 function allocCase(backend: Backend): BenchCase {
-  const arena = createArena(1024 * 1024, `bench-alloc-${backend.name}`, { backend: backend.make() });
+  const arena = createArena(1024 * 1024, `bench-alloc-${backend.name}`, { backend: backend.make(), tag: MemTag.General });
+  owners.push(arena);
   return {
     name: `alloc ${backend.name}`,
     ops: RECORDS,
     run(ops) {
       let sum = 0;
       for (let index = 0; index < ops; index++) {
-        const handle = arena.alloc(16 + (index & 48));
+        const handle = arena.alloc(16 + (index & 48), MemTag.General);
         arena.setUint32(handle, 0, index);
         sum += handle & 1;
         if ((index + 1) % RESET_EVERY === 0) arena.reset();
@@ -83,7 +88,7 @@ function growCase(backend: Backend, runs: number): BenchCase {
       const arena: Arena = createArena(4096, `bench-grow-${backend.name}`, { backend: made[run++ % runs]! });
       let sum = 0;
       for (let index = 0; index < records; index++) {
-        const handle = arena.alloc(GROW_RECORD);
+        const handle = arena.alloc(GROW_RECORD, MemTag.General);
         arena.setUint32(handle, 0, index);
         sum += handle & 1;
       }
@@ -131,7 +136,8 @@ function createCase(backend: Backend): BenchCase {
 }
 
 function poolCase(backend: Backend): BenchCase {
-  const pool = createPool(32, 1024, `bench-pool-${backend.name}`, { backend: backend.make() });
+  const pool = createPool(32, 1024, `bench-pool-${backend.name}`, { backend: backend.make(), tag: MemTag.General });
+  owners.push(pool);
   return {
     name: `pool ${backend.name}`,
     ops: POOL_PAIRS,
@@ -198,16 +204,20 @@ ${markdownTable(header, rows)}
   (\`resize\`, same doubling), so \`overflow\` stays 0 and addresses stay contiguous. A WebAssembly
   range is carved, never allocated: its chunks cost no allocation at all, but are never given back
   to the range either.
-- **touch** explains most of **grow**: the first write to each page of fresh memory is a page fault.
-  The default backend's chunks come from the engine's ArrayBuffer allocator, which hands the previous
-  run's freed chunks back (pages already mapped); a SharedArrayBuffer, a WebAssembly range and a
-  resizable ArrayBuffer (its own reservation of \`maxByteLength\`) are fresh mappings each time. An
-  application pays that once per arena it grows (chunks and their pages are kept across \`reset\`),
-  not once per generation; on a loaded machine page faults are much dearer than on a quiet one.
+- **touch** isolates part of what **grow** pays besides the bookkeeping: the first write to each
+  page of memory the backend just handed out (a page fault when the memory is freshly mapped). A
+  WebAssembly range and a resizable ArrayBuffer (its own reservation of \`maxByteLength\`) are fresh
+  mappings; ArrayBuffers and SharedArrayBuffers come from the engine's allocator, which can hand back
+  memory it got back from earlier chunks. An application pays this once per arena it grows (chunks
+  and their pages are kept across \`reset\`), not once per generation. What the SharedArrayBuffer
+  backend pays in **grow** beyond the default is not explained by **touch** (creating and freeing a
+  SharedArrayBuffer per chunk is the likely rest; not measured apart). Page faults are far dearer on
+  a loaded machine than on a quiet one, so read these columns from a quiet run.
 - **create**: an arena's bookkeeping plus reserving its first 64 KiB chunk. A resizable ArrayBuffer
   reserves its \`maxByteLength\` (64 MiB here) of address space up front. A WebAssembly range
   creates nothing per arena, but its range is used up: this workload makes a new 10 MiB memory every
   100 arenas, and that is counted.
 `,
 );
+for (const owner of owners) owner[Symbol.dispose]();
 console.log(`checksum ${sink.checksum}`);
