@@ -341,8 +341,10 @@ interface OwnerRef {
 }
 
 const weakRefs = typeof WeakRef === 'function';
-let refsById: (OwnerRef | undefined)[] = [];
-let ticketsById: (Ticket | undefined)[] = [];
+// Maps, not arrays indexed by id: ids come from a process-wide space, so this copy's may be sparse
+// and high, and listing live owners should cost what is alive, not the highest id.
+const refsById = new Map<number, OwnerRef>();
+const ticketsById = new Map<number, Ticket>();
 let liveOwnerCount = 0;
 let reclaimedOwners = 0;
 
@@ -354,13 +356,13 @@ const finalizer =
     : undefined;
 
 function reclaimTicket(ticket: Ticket): void {
-  if (ticketsById[ticket.id] !== ticket) return; // released already (destroy raced the finalizer)
+  if (ticketsById.get(ticket.id) !== ticket) return; // released already (destroy raced the finalizer)
   let nextSerial = SERIAL_SPACE;
   try {
     if (ticket.reclaimer !== undefined) nextSerial = ticket.reclaimer.reclaim();
   } finally {
-    refsById[ticket.id] = undefined;
-    ticketsById[ticket.id] = undefined;
+    refsById.delete(ticket.id);
+    ticketsById.delete(ticket.id);
     liveOwnerCount--;
     reclaimedOwners++;
     ticket.space.release(ticket.id, nextSerial);
@@ -410,8 +412,8 @@ export function configureHandleLayout(layout: HandleLayout): void {
   serialBits = nextSerialBits;
   SERIAL_SPACE = 2 ** serialBits;
   ownerLimit = 2 ** ownerBits;
-  refsById = [];
-  ticketsById = [];
+  refsById.clear();
+  ticketsById.clear();
   if (ownerBits === DEFAULT_OWNER_BITS && serialBits === DEFAULT_SERIAL_BITS) {
     space = defaultSpace();
   } else {
@@ -457,9 +459,9 @@ export function acquireOwnerId(owner: RegisteredOwner, granule: number, reclaime
 
 function adopt(owner: RegisteredOwner, id: number, ids: IdSpace, reclaimer: OwnerReclaimer | undefined): void {
   const weak = weakRefs && finalizer !== undefined && reclaimer !== undefined;
-  refsById[id] = weak ? new WeakRef(owner) : { deref: () => owner };
+  refsById.set(id, weak ? new WeakRef(owner) : { deref: () => owner });
   const ticket: Ticket = { id, space: ids, reclaimer };
-  ticketsById[id] = ticket;
+  ticketsById.set(id, ticket);
   if (weak) finalizer.register(owner, ticket, ticket);
   ids.labels[id] = { text: labelFor(owner), held: true };
   liveOwnerCount++;
@@ -471,14 +473,14 @@ function adopt(owner: RegisteredOwner, id: number, ids: IdSpace, reclaimer: Owne
  * locally with forgetOwnerId; the id itself is released by whoever destroys the owner.
  */
 export function registerForeignOwner(owner: RegisteredOwner, id: number, strong = false): void {
-  refsById[id] = weakRefs && !strong ? new WeakRef(owner) : { deref: () => owner };
+  refsById.set(id, weakRefs && !strong ? new WeakRef(owner) : { deref: () => owner });
   currentSpace().labels[id] = { text: labelFor(owner), held: true };
 }
 
 /** Removes an owner listed with registerForeignOwner (it was detached, or destroyed elsewhere). */
 export function forgetOwnerId(id: number, owner: RegisteredOwner): void {
-  if (refsById[id]?.deref() === owner && ticketsById[id] === undefined) {
-    refsById[id] = undefined;
+  if (refsById.get(id)?.deref() === owner && !ticketsById.has(id)) {
+    refsById.delete(id);
     const label = currentSpace().labels[id];
     if (label !== undefined) label.held = false;
   }
@@ -489,11 +491,11 @@ export function forgetOwnerId(id: number, owner: RegisteredOwner): void {
  * serial the owner never issued; the id's next owner starts there. Exhausted ids are retired.
  */
 export function releaseOwnerId(id: number, nextSerial: number): void {
-  const ticket = ticketsById[id];
+  const ticket = ticketsById.get(id);
   if (ticket === undefined) return;
   if (finalizer !== undefined) finalizer.unregister(ticket);
-  refsById[id] = undefined;
-  ticketsById[id] = undefined;
+  refsById.delete(id);
+  ticketsById.delete(id);
   liveOwnerCount--;
   ticket.space.release(id, nextSerial);
 }
@@ -503,17 +505,17 @@ export function releaseOwnerId(id: number, nextSerial: number): void {
  * the id goes back to the process-wide space with `nextSerial`, and this copy forgets it.
  */
 export function releaseSharedId(id: number, nextSerial: number): void {
-  if (ticketsById[id] !== undefined) {
+  if (ticketsById.has(id)) {
     releaseOwnerId(id, nextSerial);
     return;
   }
-  refsById[id] = undefined;
+  refsById.delete(id);
   currentSpace().release(id, nextSerial);
 }
 
 /** The live owner of this copy holding `id`, if any. */
 export function ownerById(id: number): RegisteredOwner | undefined {
-  return refsById[id]?.deref();
+  return refsById.get(id)?.deref();
 }
 
 /** "arena "x"" for the last owner that held `id` in this realm (any copy), even if it was destroyed. */
@@ -521,11 +523,12 @@ export function lastOwnerLabel(id: number): string | undefined {
   return currentSpace().labels[id]?.text;
 }
 
-/** This copy's owners not destroyed and not collected, oldest id first. */
+/** This copy's owners not destroyed and not collected, lowest id first. */
 export function liveOwners(): RegisteredOwner[] {
+  const ids = [...refsById.keys()].sort((a, b) => a - b);
   const owners: RegisteredOwner[] = [];
-  for (const ref of refsById) {
-    const owner = ref?.deref();
+  for (const id of ids) {
+    const owner = refsById.get(id)!.deref();
     if (owner !== undefined) owners.push(owner);
   }
   return owners;
