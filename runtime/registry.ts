@@ -308,6 +308,10 @@ function currentSpace(): IdSpace {
   return space ?? (space = defaultSpace());
 }
 
+// Made (or found) when the runtime loads, not when the first owner is created: a worker started
+// after the import, even before any arena exists, must inherit the space.
+currentSpace();
+
 /** How this copy's owner ids are shared: 'process' (every copy and inherited thread), 'thread-partition', 'realm' or 'test'. */
 export function idSpaceScope(): IdSpaceScope {
   return currentSpace().scope;

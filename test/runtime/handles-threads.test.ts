@@ -75,6 +75,32 @@ describe('handles posted from a worker thread', () => {
     }
   });
 
+  it('a worker started right after the runtime was imported (no owner yet) inherits the space', async () => {
+    // The first worker gets no inherited space (hidden), so it makes a partition; the worker it starts
+    // before creating any owner must share that partition, not make one of its own.
+    const { getEnvironmentData } = await import('node:worker_threads');
+    const published = getEnvironmentData('arena-runtime.ids.v1') as SharedArrayBuffer;
+    setEnvironmentData('arena-runtime.ids.v1', undefined);
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./workers/spawn-child.mjs', import.meta.url), { workerData: { runtimeUrl } });
+    } finally {
+      setEnvironmentData('arena-runtime.ids.v1', published);
+    }
+    const report = await new Promise<{ parent: { threadId: number; handle: number }; child: { threadId: number; handle: number } }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const partitionOf = (id: number): number => Math.floor((id - 2 ** 15) / 512);
+    const parentId = ownerIdOf(report.parent.handle);
+    const childId = ownerIdOf(report.child.handle);
+    expect(parentId).toBeGreaterThanOrEqual(2 ** 15);
+    expect(partitionOf(parentId)).toBe(report.parent.threadId % 64);
+    // Same partition (the parent's), different ids.
+    expect(partitionOf(childId)).toBe(partitionOf(parentId));
+    expect(childId).not.toBe(parentId);
+  });
+
   it('a worker started before the runtime published its id space takes a partition of its own', async () => {
     // Simulate a worker started before the runtime was loaded: hide the environment entry while it starts.
     const { getEnvironmentData } = await import('node:worker_threads');
