@@ -10,10 +10,12 @@ import type { Scope } from '@typescript-eslint/utils/ts-eslint';
 import type { CodePathIndex, NodeGroup, ThroughQuery } from './code-paths.js';
 import {
   climbTypeWrappers,
+  enclosingFunction,
   isFunctionNode,
   isWithin,
   memberName,
   methodCallOf,
+  thisMemberName,
   unwrapExpression,
   type FunctionNode,
   type LifetimeEvent,
@@ -23,11 +25,12 @@ import {
 } from './ownership.js';
 
 export interface StaleUse {
-  /** The read of the stale variable (for a container, the container's identifier). */
-  readonly read: TSESTree.Identifier;
+  /** The read of the stale variable (for a container, the container's identifier; `this.name` for a released field). */
+  readonly read: TSESTree.Identifier | TSESTree.MemberExpression;
   /** What is read: the identifier, or the element expression (`hs[0]`, `hs` of a for-of). */
   readonly expression: TSESTree.Node;
-  readonly variable: Scope.Variable;
+  /** The stale variable; null for a released `this.name`. */
+  readonly variable: Scope.Variable | null;
   readonly value: OwnedValue;
   /** What made it stale: a reset/destroy/free call, or the `withArena` call that ended. */
   readonly cause: { readonly kind: LifetimeEvent['kind'] | 'scopeEnd'; readonly node: TSESTree.CallExpression };
@@ -436,11 +439,28 @@ export function findStaleUses(model: OwnershipModel, paths: CodePathIndex): Stal
 function findUsesAfterUntrackedRelease(model: OwnershipModel, paths: CodePathIndex, reported: Set<TSESTree.Identifier>): StaleUse[] {
   const found: StaleUse[] = [];
   for (const event of model.untrackedReleases) {
+    const owner = event.owner;
+    const isObject = owner.protocol.acquisition === 'object';
+    const members = model.thisMemberAccesses(event);
+    if (members) {
+      // `BigPool.return(this._batch); this._batch.size` with no `this._batch = …` in between.
+      const freeCalls = freeCallsOf(model);
+      const reads = members.reads.filter((read) => {
+        const parent = read.parent;
+        const freed = parent?.type === AST_NODE_TYPES.CallExpression && freeCalls.has(parent) && parent.arguments.includes(read);
+        return !freed && (isObject ? usesObject(read) : dereferencesHandle(read, owner, model));
+      });
+      if (reads.length === 0) continue;
+      const value: OwnedValue = { id: -1, owner, kind: isObject ? 'object' : 'handle', origin: event.call, roots: new Set() };
+      for (const read of paths.reachableAmong(event.call, reads, { avoiding: members.writes })) {
+        const member = read as TSESTree.MemberExpression;
+        found.push({ read: member, expression: member, variable: null, value, cause: { kind: 'free', node: event.call } });
+      }
+      continue;
+    }
     const argument = event.argument ? unwrapIdentifier(event.argument) : null;
     const variable = argument ? model.variableOf(argument) : null;
     if (!variable) continue;
-    const owner = event.owner;
-    const isObject = owner.protocol.acquisition === 'object';
     const reads = readsOf(variable, model).filter(
       (read) => !reported.has(read) && (isObject ? usesObject(read) : dereferencesHandle(read, owner, model)),
     );
@@ -593,6 +613,22 @@ export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): Do
     else untrackedByVariable.set(variable, [event]);
   }
   for (const second of model.frees) {
+    const members = untracked.has(second) ? model.thisMemberAccesses(second) : null;
+    if (members) {
+      // `this.name` released again by the same owner in the same function, not reassigned between.
+      const name = thisMemberName(unwrapExpression(second.argument!));
+      const first = model.untrackedReleases.find(
+        (candidate) =>
+          candidate !== second &&
+          candidate.owner === second.owner &&
+          candidate.argument !== null &&
+          thisMemberName(unwrapExpression(candidate.argument)) === name &&
+          enclosingFunction(candidate.call) === enclosingFunction(second.call) &&
+          paths.isReachableFrom(candidate.call, second.call, { avoiding: members.writes }),
+      );
+      if (first) found.push({ first, second });
+      continue;
+    }
     const argument = second.argument ? unwrapIdentifier(second.argument) : null;
     if (!argument) continue;
     const variable = model.variableOf(argument);

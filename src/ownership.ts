@@ -219,6 +219,12 @@ export interface OwnershipModel {
    * still ends whatever the variable holds, so later reads of it are uses after release.
    */
   readonly untrackedReleases: readonly LifetimeEvent[];
+  /**
+   * For an untracked release of `this.name` (`BigPool.return(this._batch)`): every `this.name` of
+   * the releasing function (not of functions nested in it), split into reads and the assignments
+   * that write it. Null for any other event.
+   */
+  thisMemberAccesses(event: LifetimeEvent): { readonly reads: readonly TSESTree.MemberExpression[]; readonly writes: readonly TSESTree.Node[] } | null;
   ownerOfVariable(variable: Scope.Variable): Owner | null;
   /** The owner an expression denotes (a reference to an owner variable), or null. */
   ownerOf(expression: TSESTree.Node): Owner | null;
@@ -454,6 +460,15 @@ class ModelBuilder implements OwnershipModel {
         { kind: description.kind, scoping: 'module', node: identifier, name: identifier.name, creation: null, scopedCall: null, protocol: description },
         instance.variable,
       );
+    }
+    // Through a namespace (`PIXI.BigPool.get()`): no variable holds it, its uses are member reads, like a field's.
+    for (const instance of this.api.namespaceInstances()) {
+      const { description, members } = instance;
+      const owner = this.addOwner(
+        { kind: description.kind, scoping: 'module', node: members[0]!, name: instance.name, creation: null, scopedCall: null, protocol: description },
+        null,
+      );
+      for (const member of members) this.bindFieldUse(owner, member);
     }
   }
 
@@ -700,6 +715,10 @@ class ModelBuilder implements OwnershipModel {
     for (const event of this.frees) {
       if (event.owner.protocol.origin === 'runtime' || event.via || !event.argument) continue;
       const argument = unwrapExpression(event.argument);
+      if (thisMemberName(argument) !== null && enclosingFunction(event.call)) {
+        this.untrackedReleases.push(event);
+        continue;
+      }
       if (argument.type !== AST_NODE_TYPES.Identifier) continue;
       if ([...this.valuesOf(argument)].some((value) => value.owner === event.owner)) continue;
       const variable = this.variableOf(argument);
@@ -707,6 +726,38 @@ class ModelBuilder implements OwnershipModel {
       this.untrackedReleases.push(event);
       this.releasedVariables.add(variable);
     }
+  }
+
+  private readonly thisMemberCache = new Map<string, { reads: TSESTree.MemberExpression[]; writes: TSESTree.Node[] }>();
+
+  thisMemberAccesses(event: LifetimeEvent): { readonly reads: readonly TSESTree.MemberExpression[]; readonly writes: readonly TSESTree.Node[] } | null {
+    const name = event.argument ? thisMemberName(unwrapExpression(event.argument)) : null;
+    const fn = enclosingFunction(event.call);
+    if (name === null || !fn) return null;
+    const key = `${fn.range[0]}:${name}`;
+    let found = this.thisMemberCache.get(key);
+    if (found) return found;
+    found = { reads: [], writes: [] };
+    const walk = (node: TSESTree.Node): void => {
+      if (thisMemberName(node) === name) {
+        const parent = node.parent;
+        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === node) found!.writes.push(parent);
+        else if (parent?.type === AST_NODE_TYPES.UpdateExpression) found!.writes.push(parent);
+        else found!.reads.push(node as TSESTree.MemberExpression);
+      }
+      for (const childKey of this.sourceCode.visitorKeys[node.type] ?? []) {
+        const child = (node as unknown as Record<string, unknown>)[childKey];
+        for (const item of Array.isArray(child) ? child : [child]) {
+          if (!item || typeof item !== 'object' || typeof (item as { type?: unknown }).type !== 'string') continue;
+          const childNode = item as TSESTree.Node;
+          if (isFunctionNode(childNode) || childNode.type === AST_NODE_TYPES.ClassDeclaration || childNode.type === AST_NODE_TYPES.ClassExpression) continue;
+          walk(childNode);
+        }
+      }
+    };
+    walk(fn.body);
+    this.thisMemberCache.set(key, found);
+    return found;
   }
 
   // --- helpers: functions of this file that act on an owner parameter ------------------------
@@ -1311,6 +1362,10 @@ class ModelBuilder implements OwnershipModel {
 
   queriedNodes(): ReadonlySet<TSESTree.Node> {
     const nodes = new Set<TSESTree.Node>();
+    for (const event of this.untrackedReleases) {
+      const accesses = this.thisMemberAccesses(event);
+      for (const node of [...(accesses?.reads ?? []), ...(accesses?.writes ?? [])]) nodes.add(node);
+    }
     const variables = new Set<Scope.Variable>([...this.valueVariables, ...this.ownerByVariable.keys(), ...this.releasedVariables]);
     for (const variable of variables) {
       for (const reference of variable.references) {
@@ -1474,6 +1529,12 @@ function forEachThisMember(
     }
   };
   walk(classNode.body);
+}
+
+/** `this.name` / `this.#name` (not computed): the name; null for anything else. */
+export function thisMemberName(node: TSESTree.Node): string | null {
+  if (node.type !== AST_NODE_TYPES.MemberExpression || node.object.type !== AST_NODE_TYPES.ThisExpression) return null;
+  return fieldName(node.property, node.computed);
 }
 
 function isMemberObject(identifier: TSESTree.Node): boolean {

@@ -11,6 +11,8 @@ const PIXI = "import { BigPool, Pool, matrixPool, boundsPool } from 'pixi.js';\n
 runRuleTests('no-use-after-reset', useRule, {
   valid: [
     PIXI + 'export function f() { const m = matrixPool.get(); m.tx = 1; const a = m.a; matrixPool.return(m); return a; }',
+    // A field returned, then cleared or refilled before the next read.
+    PIXI + 'export class Batcher { private batch: Point | null = null; destroy() { if (this.batch) { points.return(this.batch); this.batch = null; } } reuse() { points.return(this.batch!); this.batch = points.get(); this.batch.x = 1; } }',
     // Not returned at all: fine for pixi.js.
     PIXI + 'export function f() { const m = matrixPool.get(); return m.a; }',
     // A fresh object in the same variable each iteration.
@@ -51,6 +53,11 @@ runRuleTests('no-use-after-reset', useRule, {
       errors: [{ messageId: 'afterRelease' }],
     },
     {
+      // A field: returned, then read before it is cleared.
+      code: PIXI + 'export class Batcher { private batch: Point | null = null; destroy() { if (this.batch) { points.return(this.batch); this.batch.x = 0; this.batch = null; } } }',
+      errors: [{ messageId: 'afterRelease', data: { name: 'this.batch', call: 'points.return', line: 4, owner: 'points', library: 'pixi.js', kind: 'object' } }],
+    },
+    {
       // Returned on one branch, used after the join.
       code: PIXI + 'export function f(c: boolean) { const p = points.get(); if (c) points.return(p); p.x = 1; }',
       errors: [{ messageId: 'afterRelease' }],
@@ -76,6 +83,11 @@ runRuleTests('no-mixed-ownership', mixedRule, {
     {
       code: PIXI + 'export function f() { const p = points.get(); points.return(p); points.return(p); }',
       errors: [{ messageId: 'doubleRelease', data: { arg: 'p', call: 'points.return', first: 'points.return', line: 4, library: 'pixi.js' } }],
+    },
+    {
+      // A field returned twice in one method.
+      code: PIXI + 'export class Batcher { private batch = points.get(); destroy() { points.return(this.batch); points.return(this.batch); } }',
+      errors: [{ messageId: 'doubleRelease', data: { arg: 'this.batch', call: 'points.return', first: 'points.return', line: 4, library: 'pixi.js' } }],
     },
     {
       // A parameter returned twice.
