@@ -13,6 +13,8 @@ runRuleTests('no-use-after-reset', useRule, {
     PIXI + 'export function f() { const m = matrixPool.get(); m.tx = 1; const a = m.a; matrixPool.return(m); return a; }',
     // A field returned, then cleared or refilled before the next read.
     PIXI + 'export class Batcher { private batch: Point | null = null; destroy() { if (this.batch) { points.return(this.batch); this.batch = null; } } reuse() { points.return(this.batch!); this.batch = points.get(); this.batch.x = 1; } }',
+    // Each iteration's loop variable is a different object.
+    PIXI + 'export function f(list: Point[]) { for (const p of list) { p.x = 0; points.return(p); } }',
     // Not returned at all: fine for pixi.js.
     PIXI + 'export function f() { const m = matrixPool.get(); return m.a; }',
     // A fresh object in the same variable each iteration.
@@ -50,6 +52,15 @@ runRuleTests('no-use-after-reset', useRule, {
     {
       // Aliased import; destructuring reads the object.
       code: "import { matrixPool as mp } from 'pixi.js';\nexport function f() { const m = mp.get(); mp.return(m); const { a, b } = m; return a + b; }",
+      errors: [{ messageId: 'afterRelease' }],
+    },
+    {
+      // A value taken from an array, and a loop variable: the release ends them whatever their origin.
+      code: PIXI + 'export function f(list: Point[], i: number) { const p = list[i]!; points.return(p); return p.x; }',
+      errors: [{ messageId: 'afterRelease' }],
+    },
+    {
+      code: PIXI + 'export function f(list: Point[]) { for (const p of list) { points.return(p); p.y = 0; } }',
       errors: [{ messageId: 'afterRelease' }],
     },
     {
