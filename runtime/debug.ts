@@ -7,7 +7,7 @@
 // - detaches every chunk's ArrayBuffer on arena `reset`/`destroy` (moving the bytes to a fresh
 //   buffer), so `Uint8Array` views taken before the reset report length 0 and read `undefined`.
 // Production mode does none of this: a stale handle is still caught (a compare), a stale view is not.
-import type { ArenaErrorDetails } from './errors.js';
+import { describeValue, invalidArgument, type ArenaErrorDetails } from './errors.js';
 import type { ArenaErrorCode } from './types.js';
 
 /** The byte written over freed or reset memory in debug mode (Zig and MSVC use 0xAA/0xDD alike). */
@@ -24,7 +24,9 @@ export let debugMode = readEnvFlag();
 
 /** Turns debug mode on or off for allocations made from now on. */
 export function setDebugMode(on: boolean): void {
-  debugMode = on === true;
+  // Not coerced: setDebugMode('true') silently leaving debug mode off would hide the mistake.
+  if (typeof on !== 'boolean') throw invalidArgument(`setDebugMode takes true or false, got ${describeValue(on)}`);
+  debugMode = on;
 }
 
 export function isDebugMode(): boolean {

@@ -6,7 +6,7 @@
 // the peak; an allocation only compares with the level at which a new peak gets a timestamp (1/64
 // above the last stamped one), so peak times stay those of the allocations that reached them. Tracked bytes (all tags) are the sum of current bytes,
 // kept up to date on the fast path only while a pressure hook or band watch needs them.
-import { ArenaError } from './errors.js';
+import { ArenaError, describeValue, invalidArgument } from './errors.js';
 import { MAX_TAGS, allTags, isDefinedTag, tagName, throwInvalidTag } from './tags.js';
 import type { MemStats, Tag } from './types.js';
 
@@ -56,7 +56,8 @@ export let statsEnabled = true;
  * counted, and their later reset/free is not subtracted, so the numbers stay consistent.
  */
 export function setStatsEnabled(on: boolean): void {
-  statsEnabled = on === true;
+  if (typeof on !== 'boolean') throw invalidArgument(`setStatsEnabled takes true or false, got ${describeValue(on)}`);
+  statsEnabled = on;
 }
 
 export function isStatsEnabled(): boolean {

@@ -9,6 +9,7 @@
 // and its reset or destroy frees them. Allocations in an owner created since are reported with it.
 
 import { isDebugMode, setDebugMode } from '../debug.js';
+import { checkOptions, describeValue, invalidArgument } from '../errors.js';
 import { isPromiseLike } from '../promises.js';
 import { liveOwnerRecords, liveSlotAllocations, liveTaggedRecords, type OwnerRecord } from './introspect.js';
 import { LeakError, type Leak } from './leak-report.js';
@@ -66,6 +67,7 @@ function poolHandleLeaks(owner: OwnerRecord, before: OwnerAtBaseline): Leak[] {
 
 /** Everything created or allocated since `baseline` that is still alive (see the module comment). */
 export function findLeaks(baseline: MemoryBaseline): Leak[] {
+  if (!(baseline instanceof MemoryBaseline)) throw invalidArgument(`findLeaks needs a baseline from captureBaseline(), got ${describeValue(baseline)}`);
   const leaks: Leak[] = [];
   for (const owner of liveOwnerRecords()) {
     const before = baseline.owners.get(owner.ref);
@@ -105,6 +107,8 @@ export interface ExpectNoLeaksOptions {
 export function expectNoLeaks<T>(fn: () => Promise<T>, options?: ExpectNoLeaksOptions): Promise<T>;
 export function expectNoLeaks<T>(fn: () => T, options?: ExpectNoLeaksOptions): T;
 export function expectNoLeaks<T>(fn: () => T, options: ExpectNoLeaksOptions = {}): T {
+  if (typeof fn !== 'function') throw invalidArgument(`expectNoLeaks needs a function to run, got ${describeValue(fn)}`);
+  options = checkOptions(options, 'expectNoLeaks');
   const context = options.context ?? 'expectNoLeaks';
   const previousDebug = isDebugMode();
   if (options.debug ?? true) setDebugMode(true);

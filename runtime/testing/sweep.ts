@@ -4,6 +4,7 @@
 // code made fewer than k allocations), which is also checked.
 
 import { isDebugMode, setDebugMode } from '../debug.js';
+import { checkOptions, describeValue, invalidArgument } from '../errors.js';
 import { isPromiseLike } from '../promises.js';
 import { describeInjectedFailure, injectAllocationFailures, type InjectedFailure } from './failures.js';
 import { captureBaseline, findLeaks } from './leaks.js';
@@ -127,7 +128,10 @@ export function forEachAllocationFailure(
   fn: () => unknown,
   options: AllocationFailureSweepOptions = {},
 ): AllocationFailureSweep | Promise<AllocationFailureSweep> {
+  if (typeof fn !== 'function') throw invalidArgument(`forEachAllocationFailure needs a function to run, got ${describeValue(fn)}`);
+  options = checkOptions(options, 'forEachAllocationFailure');
   const maxRuns = options.maxRuns ?? 100_000;
+  if (!(Number.isInteger(maxRuns) && maxRuns >= 1)) throw invalidArgument(`forEachAllocationFailure: maxRuns must be a whole number >= 1, got ${describeValue(maxRuns)}`);
   const previousDebug = isDebugMode();
   if (options.debug ?? true) setDebugMode(true);
   const runs: SweepRun[] = [];

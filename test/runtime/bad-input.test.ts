@@ -19,6 +19,8 @@ import {
   predictExhaustion,
   renderExposition,
   renderHeatmapSvg,
+  setDebugMode,
+  setStatsEnabled,
   sizeClassOf,
   slice,
   strView,
@@ -27,7 +29,7 @@ import {
   withArena,
   type ArenaErrorCode,
 } from '../../runtime/index.js';
-import { createFailureSchedule } from '../../runtime/testing/index.js';
+import { createFailureSchedule, expectNoLeaks, findLeaks, forEachAllocationFailure } from '../../runtime/testing/index.js';
 
 const bytes = new TextEncoder().encode('hello');
 const view = strView(bytes);
@@ -118,7 +120,15 @@ const rows: Row[] = [
   ['buildHeatmapMatrix([{ sizeClass: -1 }])', () => buildHeatmapMatrix([{ tag: 'x', sizeClass: -1, count: 1 }]), 'ERR_INVALID_ARGUMENT'],
   ['renderHeatmapSvg(matrix, null)', () => renderHeatmapSvg(buildHeatmapMatrix([]), untyped(null)), 'ERR_INVALID_ARGUMENT'],
   ["renderExposition([{ name: 'a-b' }])", () => renderExposition([{ name: 'a-b', help: '', type: 'gauge', samples: [] }]), 'ERR_INVALID_ARGUMENT'],
+  // switches
+  ["setDebugMode('true')", () => setDebugMode(untyped('true')), 'ERR_INVALID_ARGUMENT'],
+  ['setStatsEnabled(1)', () => setStatsEnabled(untyped(1)), 'ERR_INVALID_ARGUMENT'],
   // testing
+  ['expectNoLeaks(null)', () => expectNoLeaks(untyped(null)), 'ERR_INVALID_ARGUMENT'],
+  ['expectNoLeaks(f, 5)', () => expectNoLeaks(() => 1, untyped(5)), 'ERR_INVALID_ARGUMENT'],
+  ['findLeaks({})', () => findLeaks(untyped({})), 'ERR_INVALID_ARGUMENT'],
+  ['forEachAllocationFailure(null)', () => forEachAllocationFailure(untyped(null)), 'ERR_INVALID_ARGUMENT'],
+  ['forEachAllocationFailure(f, { maxRuns: 0 })', () => forEachAllocationFailure(() => 1, { maxRuns: 0 }), 'ERR_INVALID_ARGUMENT'],
   ['createFailureSchedule(null)', () => createFailureSchedule(untyped(null)), 'ERR_INVALID_ARGUMENT'],
   ['createFailureSchedule({ nth: 0 })', () => createFailureSchedule({ nth: 0 }), 'ERR_INVALID_ARGUMENT'],
   ['createFailureSchedule({})', () => createFailureSchedule({}), 'ERR_INVALID_ARGUMENT'],
