@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// (Kept in the emitted .d.ts: users' `lib` need not name esnext.disposable for `Disposable` here.)
 // Fixed-size pools over one SharedArrayBuffer that any number of worker threads use at once
 // (the seed's phase 4). Everything lives in the buffer, so `share()` is the buffer plus a name:
 //

@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// (Kept in the emitted .d.ts: users' `lib` need not name esnext.disposable for `Disposable` here.)
 // The runtime's public contract. Implementations live beside this file; everything here is
 // re-exported from `eslint-plugin-arena/runtime`.
 

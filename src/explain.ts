@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { ESLint, type Linter, type Rule } from 'eslint';
+import type { Linter, Rule } from 'eslint';
 
 import { getAllocatorApi } from './allocators.js';
 import { useOwnership, type Owner, type OwnerProtocol } from './ownership.js';
@@ -196,6 +196,8 @@ export async function explainAllocators(patterns: readonly string[], options: Ex
       ...(options.settings === undefined ? {} : { settings: { arena: options.settings } }),
     },
   ];
+  // Loaded here, not at the top: importing the plugin must work where eslint is not installed.
+  const { ESLint } = await import('eslint');
   const eslint = new ESLint({
     cwd,
     overrideConfigFile: useConfigFile ? null : true,

@@ -161,7 +161,52 @@ describe('the plugin installed from its tarball', () => {
       ].join('\n');
     writeFileSync(join(project, 'runtime-package.ts'), bug('arena-runtime'));
     writeFileSync(join(project, 'plugin-subpath.ts'), bug('eslint-plugin-arena/runtime'));
+    // Only type information tells that `context.arena` is an arena.
+    writeFileSync(
+      join(project, 'typed.ts'),
+      [
+        "import { MemTag, type Arena } from 'arena-runtime';",
+        'interface Context { readonly arena: Arena }',
+        'export function size(context: Context): number {',
+        '  const arena = context.arena;',
+        '  const edge = arena.alloc(8, MemTag.Edge);',
+        '  arena.reset();',
+        '  return arena.bytes(edge).length;',
+        '}',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(project, 'typed.config.js'),
+      [
+        "import tsParser from '@typescript-eslint/parser';",
+        "import arena from 'eslint-plugin-arena';",
+        'export default [',
+        "  { files: ['**/*.ts'], languageOptions: { parser: tsParser, parserOptions: { tsconfigRootDir: import.meta.dirname } } },",
+        "  arena.configs['recommended-type-checked'],",
+        '];',
+      ].join('\n'),
+    );
+    // A user's strict tsconfig without skipLibCheck, default lib and no @types/node.
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true, noEmit: true, types: [] }, include: ['*.ts'] }),
+    );
   }, INSTALL_TIMEOUT);
+
+  it('type-checks code using both module names with the shipped declarations (no skipLibCheck)', () => {
+    const check = run('node', ['node_modules/typescript/bin/tsc', '-p', '.'], project);
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+  });
+
+  it('with type information, finds a use-after-reset through an arena known only by its type', () => {
+    const lintWith = (config: string): string[] => {
+      const lint = run('node', ['node_modules/eslint/bin/eslint.js', '--config', config, '--format', 'json', 'typed.ts'], project);
+      const [result] = JSON.parse(lint.stdout) as { messages: { ruleId: string | null; line: number }[] }[];
+      return (result?.messages ?? []).map((message) => `${message.ruleId ?? 'fatal'}:${message.line}`);
+    };
+    expect(lintWith('typed.config.js')).toEqual(['arena/no-use-after-reset:7']);
+    expect(lintWith('eslint.config.js')).toEqual([]);
+  });
 
   it('brings eslint as a peer and does not ship its own copy of the runtime', () => {
     const installed = readdirSync(join(project, 'node_modules'));

@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// (Kept in the emitted .d.ts: users' `lib` need not name esnext.disposable for `Disposable` here.)
 // Allocation failure injection on top of the runtime's allocation gate: while an injection is
 // active, the allocations its plan picks fail as if memory ran out (arena.alloc and allocTagged
 // throw ERR_OUT_OF_MEMORY, pool.alloc and objectPool.alloc return null).
