@@ -54,6 +54,14 @@ export interface InstanceOwner {
   readonly description: ResolvedDescription;
 }
 
+/** A singleton owner read as `ns.Name` (`import * as PIXI from 'pixi.js'; PIXI.BigPool.get()`). */
+export interface NamespaceInstance {
+  /** `PIXI.BigPool`, as first written. */
+  readonly name: string;
+  readonly members: readonly TSESTree.MemberExpression[];
+  readonly description: ResolvedDescription;
+}
+
 export interface AllocatorApi {
   /** false when the file imports nothing from the runtime or a described module: rules bail out. */
   readonly active: boolean;
@@ -72,6 +80,11 @@ export interface AllocatorApi {
   scopedOf(call: TSESTree.CallExpression): ResolvedDescription | null;
   /** Imported singletons that are owners (`instance` owner sources). */
   instanceOwners(): readonly InstanceOwner[];
+  /**
+   * Singletons reached through a namespace or default import (`PIXI.BigPool`): one entry per
+   * singleton, with every `ns.Name` member expression that reads it.
+   */
+  namespaceInstances(): readonly NamespaceInstance[];
   /** This runtime's default method names (alloc/free/reset/destroy). Owners read their own description's. */
   readonly methods: AllocatorMethods;
   /** A description's methods by the older roles (release as free, acquire as alloc). */
@@ -378,6 +391,29 @@ class FileAllocatorApi implements AllocatorApi {
 
   instanceOwners(): readonly InstanceOwner[] {
     return this.instances;
+  }
+
+  private namespaceInstanceCache: NamespaceInstance[] | null = null;
+
+  namespaceInstances(): readonly NamespaceInstance[] {
+    if (this.namespaceInstanceCache) return this.namespaceInstanceCache;
+    const found = new Map<string, { name: string; members: TSESTree.MemberExpression[]; description: ResolvedDescription }>();
+    for (const [variable, binding] of this.bindings) {
+      if (!binding.namespace) continue;
+      for (const reference of variable.references) {
+        const member = reference.identifier.parent;
+        if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) continue;
+        const name = staticPropertyName(member);
+        const owner = name === null ? null : binding.namespace.entries.get(name)?.owner;
+        if (owner?.from !== 'instance') continue;
+        // One owner per export, however many namespace imports reach it.
+        const key = `${owner.description.name}\0${name}`;
+        let entry = found.get(key);
+        if (!entry) found.set(key, (entry = { name: `${variable.name}.${name}`, members: [], description: owner.description }));
+        entry.members.push(member);
+      }
+    }
+    return (this.namespaceInstanceCache = [...found.values()]);
   }
 
   private bindImportSpecifier(specifier: TSESTree.ImportClause, exports: ModuleExports): void {

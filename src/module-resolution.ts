@@ -76,6 +76,8 @@ export function globToRegExp(glob: string): RegExp {
 export function matchesGlob(path: string, glob: string, cwd: string): boolean {
   const absolutePath = resolve(cwd, path);
   const target = isAbsolute(glob) ? absolutePath : relative(cwd, absolutePath);
+  // A relative glob names files under the working directory, not above it (unless it says `../`).
+  if (!isAbsolute(glob) && (target === '..' || target.startsWith(`..${sep}`)) && !glob.startsWith('..')) return false;
   return globToRegExp(isAbsolute(glob) ? glob.replace(/\\/g, '/') : glob).test(target.split(sep).join('/'));
 }
 

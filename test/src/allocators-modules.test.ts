@@ -39,6 +39,8 @@ describe('globs', () => {
   it('are relative to the working directory, or absolute', () => {
     expect(matchesGlob('/proj/src/pool/Pool.ts', 'src/pool/*', '/proj')).toBe(true);
     expect(matchesGlob('/other/src/pool/Pool.ts', 'src/pool/*', '/proj')).toBe(false);
+    expect(matchesGlob('/elsewhere/db.ts', '**/db.ts', '/proj')).toBe(false);
+    expect(matchesGlob('/shared/db.ts', '../shared/*.ts', '/proj')).toBe(true);
     expect(matchesGlob('/proj/src/pool/Pool.ts', '/proj/src/**', '/elsewhere')).toBe(true);
   });
 });

@@ -273,6 +273,17 @@ export { Db };`);
     expect(read.events).toEqual(expect.arrayContaining(['BigPool.free@BigPool.return(m)', 'mem.free@mem.free(a)', 'mem.reset@mem.freeAll()', 'this.pool.free@client.release()']));
   });
 
+  it('singletons reached through a namespace or as a default export are owners too', () => {
+    const read = model(`import * as PIXI from 'pixi.js';
+import pool from './db';
+export function draw() { const m = PIXI.BigPool.get(PIXI.Matrix); PIXI.BigPool.return(m); const n = PIXI.matrixPool.get(); void n; PIXI.Pool; }
+export async function query() { const client = await pool.connect(); client.release(); }`, {
+      allocators: [{ name: 'db', module: { path: '**/db.ts' }, owners: [{ from: 'instance', name: 'default' }], acquisition: 'object', methods: { acquire: ['connect'], releaseSelf: ['release'] }, mustRelease: true }],
+    });
+    expect([...read.values].sort()).toEqual(['PIXI.BigPool.get(PIXI.Matrix):object', 'PIXI.matrixPool.get():object', 'pool.connect():object']);
+    expect(read.events).toEqual(expect.arrayContaining(['PIXI.BigPool.free@PIXI.BigPool.return(m)', 'pool.free@client.release()']));
+  });
+
   it('the lint result of runtime code is the same with an unrelated description configured', () => {
     const code = `${RUNTIME.replace('return o.x; }', 'objects.get(h); }')}`;
     const lint = (settings: unknown): string[] =>
