@@ -107,6 +107,6 @@ describe('two copies of the runtime in one realm', () => {
     using theirs = copyA.createArena(64, 'copy-a');
     const handle = theirs.alloc(8);
     expect(mine.isLive(handle)).toBe(false);
-    expect(failure(() => mine.bytes(handle as source.Handle)).code).toBe('ERR_FOREIGN_HANDLE');
+    expect(failure(() => mine.bytes(handle)).code).toBe('ERR_FOREIGN_HANDLE');
   });
 });

@@ -111,7 +111,7 @@ describe('handles posted from a worker thread', () => {
     try {
       started = await startPoster();
     } finally {
-      setEnvironmentData('arena-runtime.ids.v1', published as SharedArrayBuffer);
+      setEnvironmentData('arena-runtime.ids.v1', published);
     }
     const { posted, finish } = started;
     try {
