@@ -77,6 +77,11 @@ describe('typeOwnerLookup: type specifiers', () => {
       },
       // Listed first: were globs ignored, it would claim OwnPool before 'own' does.
       {
+        name: 'buffers',
+        module: 'buffers',
+        owners: [{ from: 'type', type: { from: 'lib', name: 'SharedArrayBuffer' } }],
+      },
+      {
         name: 'elsewhere',
         module: 'other',
         owners: [{ from: 'type', type: { from: 'file', path: 'src/**', name: 'OwnPool' } }],
@@ -148,6 +153,17 @@ interface OwnPool { take(): number }
 declare const ctx: { a: Arena; p: Pool; o: OwnPool };
 const a = ctx.a; const p = ctx.p; const o = ctx.o;`),
     ).toEqual({ a: null, p: null, o: null });
+  });
+
+  it("finds a type of TypeScript's lib files by { from: 'lib' }, not a local one of the same name", () => {
+    expect(
+      lookup(`declare const ctx: { s: SharedArrayBuffer };
+const s = ctx.s;`),
+    ).toEqual({ s: 'buffers' });
+    expect(lookup(`interface SharedArrayBuffer { local: true }
+declare const ctx: { s: SharedArrayBuffer };
+const s = ctx.s;
+export {};`)).toEqual({ s: null });
   });
 
   it("finds a project's own type by { from: 'file' } with a path glob, and not by another glob", () => {
