@@ -220,11 +220,13 @@ export interface OwnershipModel {
    */
   readonly untrackedReleases: readonly LifetimeEvent[];
   /**
-   * For an untracked release of `this.name` (`BigPool.return(this._batch)`): every `this.name` of
-   * the releasing function (not of functions nested in it), split into reads and the assignments
-   * that write it. Null for any other event.
+   * For an untracked release of a member (`BigPool.return(this._batch)`, `pool.return(list[i])`,
+   * `pool.return(state.current)`): every expression of the releasing function (not of functions
+   * nested in it) that denotes the same member, and the nodes that may change what it denotes
+   * (assigning it; for `list[i]` / `state.x` also assigning `list`, `i` or any member of `list`,
+   * or calling a method of `list`). Null for any other event.
    */
-  thisMemberAccesses(event: LifetimeEvent): { readonly reads: readonly TSESTree.MemberExpression[]; readonly writes: readonly TSESTree.Node[] } | null;
+  memberAccesses(event: LifetimeEvent): { readonly reads: readonly TSESTree.MemberExpression[]; readonly writes: readonly TSESTree.Node[] } | null;
   ownerOfVariable(variable: Scope.Variable): Owner | null;
   /** The owner an expression denotes (a reference to an owner variable), or null. */
   ownerOf(expression: TSESTree.Node): Owner | null;
@@ -715,7 +717,7 @@ class ModelBuilder implements OwnershipModel {
     for (const event of this.frees) {
       if (event.owner.protocol.origin === 'runtime' || event.via || !event.argument) continue;
       const argument = unwrapExpression(event.argument);
-      if (thisMemberName(argument) !== null && enclosingFunction(event.call)) {
+      if (releasedMemberOf(argument) !== null && enclosingFunction(event.call)) {
         this.untrackedReleases.push(event);
         continue;
       }
@@ -728,22 +730,40 @@ class ModelBuilder implements OwnershipModel {
     }
   }
 
-  private readonly thisMemberCache = new Map<string, { reads: TSESTree.MemberExpression[]; writes: TSESTree.Node[] }>();
+  private readonly memberCache = new Map<string, { reads: TSESTree.MemberExpression[]; writes: TSESTree.Node[] }>();
 
-  thisMemberAccesses(event: LifetimeEvent): { readonly reads: readonly TSESTree.MemberExpression[]; readonly writes: readonly TSESTree.Node[] } | null {
-    const name = event.argument ? thisMemberName(unwrapExpression(event.argument)) : null;
+  memberAccesses(event: LifetimeEvent): { readonly reads: readonly TSESTree.MemberExpression[]; readonly writes: readonly TSESTree.Node[] } | null {
+    const released = event.argument ? releasedMemberOf(unwrapExpression(event.argument)) : null;
     const fn = enclosingFunction(event.call);
-    if (name === null || !fn) return null;
-    const key = `${fn.range[0]}:${name}`;
-    let found = this.thisMemberCache.get(key);
+    if (released === null || !fn) return null;
+    const cacheKey = `${fn.range[0]}:${released.key}`;
+    let found = this.memberCache.get(cacheKey);
     if (found) return found;
-    found = { reads: [], writes: [] };
+    const accesses: { reads: TSESTree.MemberExpression[]; writes: TSESTree.Node[] } = { reads: [], writes: [] };
+    const { root, index } = released;
+    /** Whether writing `target` may change what the released member denotes. */
+    const changes = (target: TSESTree.Node): boolean => {
+      if (target.type === AST_NODE_TYPES.Identifier) return root !== 'this' && (target.name === root || target.name === index);
+      const member = releasedMemberOf(target);
+      if (member?.key === released.key) return true;
+      return root !== 'this' && target.type === AST_NODE_TYPES.MemberExpression && target.object.type === AST_NODE_TYPES.Identifier && target.object.name === root;
+    };
     const walk = (node: TSESTree.Node): void => {
-      if (thisMemberName(node) === name) {
+      if (node.type === AST_NODE_TYPES.AssignmentExpression && changes(node.left)) accesses.writes.push(node);
+      else if (node.type === AST_NODE_TYPES.UpdateExpression && changes(node.argument)) accesses.writes.push(node);
+      else if (
+        root !== 'this' &&
+        node.type === AST_NODE_TYPES.CallExpression &&
+        node.callee.type === AST_NODE_TYPES.MemberExpression &&
+        node.callee.object.type === AST_NODE_TYPES.Identifier &&
+        node.callee.object.name === root
+      ) {
+        accesses.writes.push(node);
+      }
+      if (node.type === AST_NODE_TYPES.MemberExpression && releasedMemberOf(node)?.key === released.key) {
         const parent = node.parent;
-        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === node) found!.writes.push(parent);
-        else if (parent?.type === AST_NODE_TYPES.UpdateExpression) found!.writes.push(parent);
-        else found!.reads.push(node as TSESTree.MemberExpression);
+        const written = (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === node) || parent?.type === AST_NODE_TYPES.UpdateExpression;
+        if (!written) accesses.reads.push(node);
       }
       for (const childKey of this.sourceCode.visitorKeys[node.type] ?? []) {
         const child = (node as unknown as Record<string, unknown>)[childKey];
@@ -756,8 +776,8 @@ class ModelBuilder implements OwnershipModel {
       }
     };
     walk(fn.body);
-    this.thisMemberCache.set(key, found);
-    return found;
+    this.memberCache.set(cacheKey, accesses);
+    return (found = accesses);
   }
 
   // --- helpers: functions of this file that act on an owner parameter ------------------------
@@ -1221,7 +1241,15 @@ class ModelBuilder implements OwnershipModel {
   /** A `withArena` callback's return value becomes the `withArena` call's value. */
   private flowOutOfScopedCallback(fn: FunctionNode, values: ReadonlySet<OwnedValue>, mode: HoldMode): void {
     const call = fn.parent;
-    if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[call.arguments.length - 1] !== fn) return;
+    if (call?.type !== AST_NODE_TYPES.CallExpression) return;
+    // `xs.map(cb)`, `xs.flatMap(cb)`, `Array.from(xs, cb)`: what the callback returns are the
+    // elements of the array the call makes (an array of handles or views is a container).
+    const mapped = mappedCallbackResult(call, fn, mode);
+    if (mapped) {
+      this.flow(call, values, mapped);
+      return;
+    }
+    if (call.arguments[call.arguments.length - 1] !== fn) return;
     if (this.api.apiOf(call.callee) !== 'withArena') return;
     this.flow(call, values, mode);
   }
@@ -1363,7 +1391,7 @@ class ModelBuilder implements OwnershipModel {
   queriedNodes(): ReadonlySet<TSESTree.Node> {
     const nodes = new Set<TSESTree.Node>();
     for (const event of this.untrackedReleases) {
-      const accesses = this.thisMemberAccesses(event);
+      const accesses = this.memberAccesses(event);
       for (const node of [...(accesses?.reads ?? []), ...(accesses?.writes ?? [])]) nodes.add(node);
     }
     const variables = new Set<Scope.Variable>([...this.valueVariables, ...this.ownerByVariable.keys(), ...this.releasedVariables]);
@@ -1405,6 +1433,22 @@ class ModelBuilder implements OwnershipModel {
 }
 
 const EMPTY: ReadonlySet<OwnedValue> = new Set();
+
+/**
+ * How the call holds what `fn` returns when `fn` is its mapping callback: `xs.map(fn)` and
+ * `Array.from(xs, fn)` make an array of the returned values, `xs.flatMap(fn)` one of them or of
+ * their elements; null for any other call (nested arrays are not followed).
+ */
+function mappedCallbackResult(call: TSESTree.CallExpression, fn: FunctionNode, mode: HoldMode): HoldMode | null {
+  const method = methodCallOf(call);
+  if (!method) return null;
+  if ((method.name === 'map' || method.name === 'flatMap') && call.arguments[0] === fn) {
+    return mode === 'direct' || method.name === 'flatMap' ? 'contained' : null;
+  }
+  const receiver = unwrapExpression(method.receiver);
+  const isArrayFrom = method.name === 'from' && receiver.type === AST_NODE_TYPES.Identifier && receiver.name === 'Array';
+  return isArrayFrom && call.arguments[1] === fn && mode === 'direct' ? 'contained' : null;
+}
 
 export type ThrowingPoint = TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.AwaitExpression;
 
@@ -1531,10 +1575,28 @@ function forEachThisMember(
   walk(classNode.body);
 }
 
-/** `this.name` / `this.#name` (not computed): the name; null for anything else. */
-export function thisMemberName(node: TSESTree.Node): string | null {
-  if (node.type !== AST_NODE_TYPES.MemberExpression || node.object.type !== AST_NODE_TYPES.ThisExpression) return null;
-  return fieldName(node.property, node.computed);
+/**
+ * A member a release can name and later code can name again: `this.name`, `obj.name`, `obj[0]`,
+ * `obj['k']`, `obj[i]` (`obj` and `i` plain names). `key` is the same for every spelling of the
+ * same member; `root` is `'this'` or the object's name, `index` the index variable's name.
+ */
+export function releasedMemberOf(node: TSESTree.Node): { readonly key: string; readonly root: string; readonly index: string | null } | null {
+  if (node.type !== AST_NODE_TYPES.MemberExpression) return null;
+  let root: string;
+  if (node.object.type === AST_NODE_TYPES.ThisExpression) root = 'this';
+  else if (node.object.type === AST_NODE_TYPES.Identifier) root = node.object.name;
+  else return null;
+  const property = node.property;
+  if (!node.computed) {
+    const name = fieldName(property, false);
+    return name === null ? null : { key: `${root}.${name}`, root, index: null };
+  }
+  if (root === 'this') return null;
+  if (property.type === AST_NODE_TYPES.Literal && (typeof property.value === 'number' || typeof property.value === 'string')) {
+    return { key: `${root}[${JSON.stringify(property.value)}]`, root, index: null };
+  }
+  if (property.type === AST_NODE_TYPES.Identifier) return { key: `${root}[${property.name}]`, root, index: property.name };
+  return null;
 }
 
 function isMemberObject(identifier: TSESTree.Node): boolean {

@@ -5,6 +5,10 @@ const IMPORT = `import { createArena, createPool, createObjectPool, withArena, a
 
 runRuleTests('no-use-after-reset', rule, {
   valid: [
+    // Arrays built by map(cb) are read before the reset; a map over them after it makes numbers.
+    IMPORT + `function f(xs: number[]) { using a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); let s = 0; for (const h of hs) s += a.bytes(h)[0]!; a.reset(); const again = xs.map((x) => a.alloc(x)); for (const h of again) a.bytes(h); return s; }`,
+    // A map callback whose result is not owned memory: sizes, copies.
+    IMPORT + `function f(xs: number[]) { using a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); const copies = hs.map((h) => a.bytes(h).slice()); a.reset(); return copies[0]; }`,
     // Used before the reset only.
     IMPORT + `const a = createArena(64, 'a'); const h = a.alloc(8); a.bytes(h)[0] = 1; a.reset();`,
     // Re-allocated after the reset.
@@ -369,6 +373,30 @@ const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); readEdge(a, h);
       // An instance-field owner passed along with the handle.
       code: IMPORT + `class Store { arena = createArena(64, 's'); run() { const h = this.arena.alloc(8); this.arena.reset(); inspect(this.arena, h); } }`,
       errors: [{ messageId: 'afterReset' }],
+    },
+    {
+      // An array of handles built with map(cb), read by for-of and by index after the reset.
+      code: IMPORT + `function f(xs: number[]) { using a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); a.reset(); for (const h of hs) a.bytes(h); a.bytes(hs[0]!); }`,
+      errors: [
+        { messageId: 'afterReset', data: { name: 'hs', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' } },
+        { messageId: 'afterReset', data: { name: 'hs[0]', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' } },
+      ],
+    },
+    {
+      // Views made by a block-bodied map callback and by Array.from's mapping callback.
+      code: IMPORT + `function f(xs: number[]) { using a = createArena(64, 'a'); const vs = xs.map((x) => { const v = a.bytes(a.alloc(x)); return v; }); const ws = Array.from(xs, (x) => a.bytes(a.alloc(x))); a.reset(); vs[0]!.fill(0); for (const w of ws) w.fill(1); }`,
+      errors: [
+        { messageId: 'afterReset', data: { name: 'vs[0]', call: 'a.reset', line: 2, kind: 'view', owner: 'a' } },
+        { messageId: 'afterReset', data: { name: 'ws', call: 'a.reset', line: 2, kind: 'view', owner: 'a' } },
+      ],
+    },
+    {
+      // flatMap, and handles pushed one by one in a loop.
+      code: IMPORT + `function f(n: number, xs: number[]) { const a = createArena(64, 'a'); const hs = xs.flatMap((x) => [a.alloc(x)]); const more: number[] = []; for (let i = 0; i < n; i++) { const h = a.alloc(8); more.push(h); } a.reset(); for (const h of hs) a.bytes(h); for (const h of more) a.bytes(h); a.destroy(); }`,
+      errors: [
+        { messageId: 'afterReset', data: { name: 'hs', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' } },
+        { messageId: 'afterReset', data: { name: 'more', call: 'a.reset', line: 2, kind: 'handle', owner: 'a' } },
+      ],
     },
   ],
 });
