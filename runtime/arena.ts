@@ -131,7 +131,9 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
   // the open run from index `flushedIndex` on, `pendingBytes` in total. While nothing is pending the
   // budget is 0, so the next counted allocation takes chargeSlow and registers with the stats.
   private pendingBytes = 0;
-  private chargeBudget = 0;
+  // -0, not 0: a double from the start, so the Infinity of an uncounted run does not change the
+  // field's representation (which would deoptimize every loop that inlined alloc).
+  private chargeBudget = -0;
   private flushedIndex = 0;
   private pendingTag = 0;
   private chargesRegistered = false;
