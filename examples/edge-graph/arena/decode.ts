@@ -41,8 +41,12 @@ export function batchBytes(count: number): number {
  */
 export function batchColumns(batch: EdgeBatch): BatchColumns {
   const bytes = batch.arena.bytes(batch.columns);
-  const { buffer, byteOffset } = bytes;
-  const count = batch.count;
+  return columnsAt(bytes.buffer, bytes.byteOffset, batch.count);
+}
+// #endregion
+
+/** The columns of `count` edges laid out from `byteOffset` of `buffer` (8-byte aligned). */
+export function columnsAt(buffer: ArrayBufferLike, byteOffset: number, count: number): BatchColumns {
   // Layout: timestamps f64 | confidences f64 | spans 4 x u32 | relations u8 (8-byte aligned start).
   return {
     timestamps: new Float64Array(buffer, byteOffset, count),
@@ -51,7 +55,6 @@ export function batchColumns(batch: EdgeBatch): BatchColumns {
     relations: new Uint8Array(buffer, byteOffset + 32 * count, count),
   };
 }
-// #endregion
 
 const encoder = new TextEncoder();
 const KEY_BYTES = EDGE_KEYS.map((key) => encoder.encode(key));
@@ -103,6 +106,25 @@ export function decodeEdges(input: Uint8Array, parse: Arena): EdgeBatch {
   return batch;
 }
 // #endregion
+
+/**
+ * Decodes edges `from` .. `to` - 1 of a batch, the first starting at byte `offset` of `input`, into
+ * `columns`; returns the offset after the last. Part of a batch for one worker (parallel-decode.ts):
+ * checks and messages are exactly decodeEdges' for those edges.
+ */
+export function decodeEdgeRange(input: Uint8Array, offset: number, from: number, to: number, columns: BatchColumns): number {
+  const reader = new CborReader(input, offset);
+  const { spans, relations, confidences, timestamps } = columns;
+  for (let index = from; index < to; index++) readEdge(reader, index, spans, relations, confidences, timestamps);
+  return reader.offset;
+}
+
+/** Skips `count` edges from byte `offset` (heads and text checked, values not); returns the offset after them. */
+export function skipEdges(input: Uint8Array, offset: number, count: number): number {
+  const reader = new CborReader(input, offset);
+  for (let index = 0; index < count; index++) reader.skipItem();
+  return reader.offset;
+}
 
 function readEdge(reader: CborReader, index: number, spans: Uint32Array, relations: Uint8Array, confidences: Float64Array, timestamps: Float64Array): void {
   const input = reader.bytes;
