@@ -15,7 +15,7 @@ import {
   isWithin,
   memberName,
   methodCallOf,
-  thisMemberName,
+  releasedMemberOf,
   unwrapExpression,
   type FunctionNode,
   type LifetimeEvent,
@@ -441,9 +441,10 @@ function findUsesAfterUntrackedRelease(model: OwnershipModel, paths: CodePathInd
   for (const event of model.untrackedReleases) {
     const owner = event.owner;
     const isObject = owner.protocol.acquisition === 'object';
-    const members = model.thisMemberAccesses(event);
+    const members = model.memberAccesses(event);
     if (members) {
-      // `BigPool.return(this._batch); this._batch.size` with no `this._batch = …` in between.
+      // `BigPool.return(this._batch); this._batch.size` with no `this._batch = …` in between
+      // (likewise `list[i]`, `state.current`).
       const freeCalls = freeCallsOf(model);
       const reads = members.reads.filter((read) => {
         const parent = read.parent;
@@ -613,16 +614,16 @@ export function findDoubleFrees(model: OwnershipModel, paths: CodePathIndex): Do
     else untrackedByVariable.set(variable, [event]);
   }
   for (const second of model.frees) {
-    const members = untracked.has(second) ? model.thisMemberAccesses(second) : null;
+    const members = untracked.has(second) ? model.memberAccesses(second) : null;
     if (members) {
-      // `this.name` released again by the same owner in the same function, not reassigned between.
-      const name = thisMemberName(unwrapExpression(second.argument!));
+      // The same member released again by the same owner in the same function, not changed between.
+      const name = releasedMemberOf(unwrapExpression(second.argument!))?.key;
       const first = model.untrackedReleases.find(
         (candidate) =>
           candidate !== second &&
           candidate.owner === second.owner &&
           candidate.argument !== null &&
-          thisMemberName(unwrapExpression(candidate.argument)) === name &&
+          releasedMemberOf(unwrapExpression(candidate.argument))?.key === name &&
           enclosingFunction(candidate.call) === enclosingFunction(second.call) &&
           paths.isReachableFrom(candidate.call, second.call, { avoiding: members.writes }),
       );

@@ -399,6 +399,7 @@ class ModelBuilder implements OwnershipModel {
     this.collectFieldOwners();
     this.collectAnnotatedOwners();
     if (typeOwner) this.collectTypedOwners(typeOwner);
+    this.bindParameterProperties();
     this.resolveOwnerAliases();
     for (const owner of this.owners) {
       this.collectOwnerCalls(owner);
@@ -545,6 +546,47 @@ class ModelBuilder implements OwnershipModel {
           { kind: description.kind, scoping: 'field', node: call, name: `this.${name}`, creation: call, scopedCall: null, protocol: description },
           null,
         );
+        for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
+      }
+    }
+  }
+
+  /**
+   * `constructor(private readonly dataSource: DataSource)`: a parameter property that is an owner
+   * (annotated or typed, found above) is also reached as `this.dataSource` in the class's methods,
+   * unless the class assigns that field somewhere (then which owner it holds is not followed).
+   */
+  private bindParameterProperties(): void {
+    for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
+      if (scope.type !== 'class') continue;
+      const classNode = scope.block;
+      if (classNode.type !== AST_NODE_TYPES.ClassDeclaration && classNode.type !== AST_NODE_TYPES.ClassExpression) continue;
+      const constructor = classNode.body.body.find(
+        (element): element is TSESTree.MethodDefinition => element.type === AST_NODE_TYPES.MethodDefinition && element.kind === 'constructor',
+      );
+      const fields = new Map<string, MutableOwner>();
+      for (const parameter of constructor?.value.params ?? []) {
+        if (parameter.type !== AST_NODE_TYPES.TSParameterProperty || parameter.parameter.type !== AST_NODE_TYPES.Identifier) continue;
+        const variable = this.sourceCode.getDeclaredVariables(constructor!.value).find((candidate) => candidate.name === (parameter.parameter as TSESTree.Identifier).name);
+        const owner = variable ? this.ownerByVariable.get(variable) : undefined;
+        if (owner) fields.set(parameter.parameter.name, owner);
+      }
+      if (fields.size === 0) continue;
+      const members = new Map<string, TSESTree.MemberExpression[]>();
+      const written = new Set<string>();
+      forEachThisMember(classNode, this.sourceCode.visitorKeys, (member, name) => {
+        if (!fields.has(name)) return;
+        const parent = member.parent;
+        if ((parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) || parent?.type === AST_NODE_TYPES.UpdateExpression) {
+          written.add(name);
+          return;
+        }
+        const list = members.get(name) ?? [];
+        list.push(member);
+        members.set(name, list);
+      });
+      for (const [name, owner] of fields) {
+        if (written.has(name)) continue;
         for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
       }
     }
@@ -1134,7 +1176,7 @@ class ModelBuilder implements OwnershipModel {
           if (parent.callee === current) return;
           // An argument: a borrow, unless the callee stores it into its receiver.
           const method = methodCallOf(parent);
-          if (method && STORING_METHODS.has(method.name)) {
+          if (method && STORING_METHODS.has(method.name) && !copiesView(method.name, parent, current, values, currentMode)) {
             this.storeInto(method.receiver, current, values, currentMode);
           }
           return;
@@ -1433,6 +1475,17 @@ class ModelBuilder implements OwnershipModel {
 }
 
 const EMPTY: ReadonlySet<OwnedValue> = new Set();
+
+/**
+ * `target.set(view)` / `target.set(view, offset)`: a typed array's `set` copies the view's bytes
+ * into `target`, it does not keep the view. (A Map's `set` takes the key first: a view as a Map
+ * key is kept, but that is not how views are used; a handle as the first argument stays a store.)
+ */
+function copiesView(name: string, call: TSESTree.CallExpression, argument: TSESTree.Node, values: ReadonlySet<OwnedValue>, mode: HoldMode): boolean {
+  if (name !== 'set' || mode !== 'direct' || call.arguments[0] !== argument || call.arguments.length > 2) return false;
+  for (const value of values) if (value.kind !== 'view') return false;
+  return true;
+}
 
 /**
  * How the call holds what `fn` returns when `fn` is its mapping callback: `xs.map(fn)` and

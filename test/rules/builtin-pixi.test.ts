@@ -13,6 +13,11 @@ runRuleTests('no-use-after-reset', useRule, {
     PIXI + 'export function f() { const m = matrixPool.get(); m.tx = 1; const a = m.a; matrixPool.return(m); return a; }',
     // A field returned, then cleared or refilled before the next read.
     PIXI + 'export class Batcher { private batch: Point | null = null; destroy() { if (this.batch) { points.return(this.batch); this.batch = null; } } reuse() { points.return(this.batch!); this.batch = points.get(); this.batch.x = 1; } }',
+    // The element changed before the read: another index, a refilled slot, a new list.
+    PIXI + 'export function f(list: Point[]) { for (let i = 0; i < list.length; i++) { points.return(list[i]!); } return list[0]; }',
+    PIXI + 'export function f(list: Point[], i: number) { points.return(list[i]!); i++; return list[i]!.x; }',
+    PIXI + 'export function f(list: Point[], i: number) { points.return(list[i]!); list[i] = points.get(); list[i]!.x = 1; }',
+    PIXI + 'export function f(list: Point[], i: number) { points.return(list[i]!); list.splice(i, 1); return list[i]?.x; }',
     // Each iteration's loop variable is a different object.
     PIXI + 'export function f(list: Point[]) { for (const p of list) { p.x = 0; points.return(p); } }',
     // Not returned at all: fine for pixi.js.
@@ -64,6 +69,15 @@ runRuleTests('no-use-after-reset', useRule, {
       errors: [{ messageId: 'afterRelease' }],
     },
     {
+      // An element expression or a member of a local object: released, then read again.
+      code: PIXI + 'export function f(list: Point[], i: number) { points.return(list[i]!); list[i]!.x = 1; }',
+      errors: [{ messageId: 'afterRelease', data: { name: 'list[i]', call: 'points.return', line: 4, owner: 'points', library: 'pixi.js', kind: 'object' } }],
+    },
+    {
+      code: PIXI + 'export function f(state: { p: Point }) { points.return(state.p); return state.p.x; }',
+      errors: [{ messageId: 'afterRelease' }],
+    },
+    {
       // A field: returned, then read before it is cleared.
       code: PIXI + 'export class Batcher { private batch: Point | null = null; destroy() { if (this.batch) { points.return(this.batch); this.batch.x = 0; this.batch = null; } } }',
       errors: [{ messageId: 'afterRelease', data: { name: 'this.batch', call: 'points.return', line: 4, owner: 'points', library: 'pixi.js', kind: 'object' } }],
@@ -99,6 +113,11 @@ runRuleTests('no-mixed-ownership', mixedRule, {
       // A field returned twice in one method.
       code: PIXI + 'export class Batcher { private batch = points.get(); destroy() { points.return(this.batch); points.return(this.batch); } }',
       errors: [{ messageId: 'doubleRelease', data: { arg: 'this.batch', call: 'points.return', first: 'points.return', line: 4, library: 'pixi.js' } }],
+    },
+    {
+      // The same element returned twice.
+      code: PIXI + 'export function f(list: Point[]) { points.return(list[0]!); points.return(list[0]!); }',
+      errors: [{ messageId: 'doubleRelease' }],
     },
     {
       // A parameter returned twice.
