@@ -284,6 +284,22 @@ export async function query() { const client = await pool.connect(); client.rele
     expect(read.events).toEqual(expect.arrayContaining(['PIXI.BigPool.free@PIXI.BigPool.return(m)', 'pool.free@client.release()']));
   });
 
+  it('a parameter property of a described type is an owner reached as this.field (a NestJS service)', () => {
+    const read = model(`import { DataSource } from 'typeorm';
+export class Users {
+  constructor(private readonly dataSource: DataSource, private readonly name: string) {}
+  async rename() { const runner = this.dataSource.createQueryRunner(); try { await runner.query(this.name); } finally { await runner.release(); } }
+}
+export class Reassigned {
+  constructor(private dataSource: DataSource) {}
+  swap(other: DataSource) { this.dataSource = other; }
+  run() { return this.dataSource.createQueryRunner(); }
+}`);
+    // Only the class that never reassigns the field has its acquisition followed through this.dataSource.
+    expect(read.values).toEqual(['this.dataSource.createQueryRunner():object']);
+    expect(read.events).toEqual(['dataSource.free@runner.release()']);
+  });
+
   it('the lint result of runtime code is the same with an unrelated description configured', () => {
     const code = `${RUNTIME.replace('return o.x; }', 'objects.get(h); }')}`;
     const lint = (settings: unknown): string[] =>
