@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import * as tsParser from '@typescript-eslint/parser';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import { debugReport, getAllocatorApi, type AllocatorApi } from '../../src/allocators.js';
 import plugin from '../../src/index.js';
@@ -313,6 +313,30 @@ export class Reassigned {
 });
 
 describe('settings.arena.debug', () => {
+  it('prints the report once per file to stderr while linting, and nothing without it', () => {
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      const lint = (settings: unknown): void => {
+        new Linter({ configType: 'flat' }).verify(
+          `import { Pool } from 'pg';\nexport const pool = new Pool();`,
+          [{ files: ['**/*.ts'], languageOptions: { parser: tsParser as unknown as Linter.Parser }, ...plugin.configs.recommended, settings: { arena: settings } }],
+          'debugged.ts',
+        );
+      };
+      lint({ debug: true });
+      lint({ debug: false });
+    } finally {
+      spy.mockRestore();
+    }
+    const reports = writes.filter((text) => text.startsWith('eslint-plugin-arena debug:'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/debugged\.ts\n {2}1: import 'pg' -> pg\n {2}2: pg owner: Pool\(\.\.\.\)\n$/);
+  });
+
   it('reports the matched imports and the owner sites of a file', () => {
     let report = '';
     run(
