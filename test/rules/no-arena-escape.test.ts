@@ -10,6 +10,10 @@ runRuleTests('no-arena-escape', rule, {
     RT + `const copy = withArena(64, 'w', (a) => a.bytes(a.alloc(8)).slice());`,
     RT + `const copy = withArena(64, 'w', (a) => Uint8Array.from(a.bytes(a.alloc(8))));`,
     RT + `const copy = withArena(64, 'w', (a) => [...a.bytes(a.alloc(8))]);`,
+    // A typed array's set() copies the view's bytes into a fresh array (or an outer one).
+    RT + `const out = withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); const copy = new Uint8Array(8); copy.set(v); return copy; });`,
+    RT + `const keep = new Uint8Array(16); withArena(64, 'w', (a) => { keep.set(a.bytes(a.alloc(8)), 8); });`,
+    RT + `function f(target: Float64Array) { using a = createArena(64, 'a'); const v = a.bytes(a.alloc(8)); target.set(v); return target; }`,
     // A call argument is a borrow.
     RT + `withArena(64, 'w', (a) => { const h = a.alloc(8); process(a.bytes(h)); consume(h); });`,
     // Immediately invoked callbacks do not escape.
@@ -60,6 +64,16 @@ runRuleTests('no-arena-escape', rule, {
     RT + `const pool = createPool(16, 4, 'p'); const live: number[] = []; export function take() { const h = pool.alloc()!; live.push(h); return h; }`,
   ],
   invalid: [
+    {
+      // A Map's set() keeps the view (the value is its second argument).
+      code: RT + `const cache = new Map<string, Uint8Array>(); withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); cache.set('k', v); });`,
+      errors: [
+        {
+          messageId: 'storedOuter',
+          suggestions: [{ messageId: 'copyView', output: RT + `const cache = new Map<string, Uint8Array>(); withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); cache.set('k', v.slice()); });` }],
+        },
+      ],
+    },
     {
       code: RT + `export const h = withArena(64, 'w', (a) => a.alloc(8));`,
       errors: [
