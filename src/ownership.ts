@@ -792,6 +792,8 @@ class ModelBuilder implements OwnershipModel {
     };
     const walk = (node: TSESTree.Node): void => {
       if (node.type === AST_NODE_TYPES.AssignmentExpression && changes(node.left)) accesses.writes.push(node);
+      // `const i = …` in a loop body and `for (const i of …)` bind a new value on each iteration.
+      else if (node.type === AST_NODE_TYPES.VariableDeclarator && node.id.type === AST_NODE_TYPES.Identifier && changes(node.id)) accesses.writes.push(node);
       else if (node.type === AST_NODE_TYPES.UpdateExpression && changes(node.argument)) accesses.writes.push(node);
       else if (
         root !== 'this' &&

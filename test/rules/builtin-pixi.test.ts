@@ -18,6 +18,9 @@ runRuleTests('no-use-after-reset', useRule, {
     PIXI + 'export function f(list: Point[], i: number) { points.return(list[i]!); i++; return list[i]!.x; }',
     PIXI + 'export function f(list: Point[], i: number) { points.return(list[i]!); list[i] = points.get(); list[i]!.x = 1; }',
     PIXI + 'export function f(list: Point[], i: number) { points.return(list[i]!); list.splice(i, 1); return list[i]?.x; }',
+    PIXI + 'export function f(list: Point[], idx: number[]) { for (const i of idx) { points.return(list[i]!); } }',
+    PIXI + 'export function f(lists: Point[][]) { for (const list of lists) { points.return(list[0]!); } }',
+    PIXI + 'export function f(list: Point[], next: () => number) { for (;;) { const i = next(); points.return(list[i]!); } }',
     // Each iteration's loop variable is a different object.
     PIXI + 'export function f(list: Point[]) { for (const p of list) { p.x = 0; points.return(p); } }',
     // Not returned at all: fine for pixi.js.
