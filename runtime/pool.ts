@@ -128,53 +128,79 @@ class PoolImpl extends SlotOwner implements Pool {
   }
 
   // ---- checked access without allocation (CheckedAccess); see ArenaImpl for the design ----------
+  // The fast path (firstBlockOffset) stores nothing and returns an offset in the first block's view;
+  // slots elsewhere (later blocks, memory of their own in debug mode) go through locate.
   getUint8(handle: Handle, byteOffset: number): number {
-    return this.locate(handle, byteOffset, 1, 'getUint8').getUint8(this.accessOffset);
+    const at = this.firstBlockOffset(handle, byteOffset, 1, 'getUint8');
+    return at >= 0 ? this.firstView.getUint8(at) : this.locate(handle, byteOffset, 1, 'getUint8').getUint8(this.accessOffset);
   }
   getInt8(handle: Handle, byteOffset: number): number {
-    return this.locate(handle, byteOffset, 1, 'getInt8').getInt8(this.accessOffset);
+    const at = this.firstBlockOffset(handle, byteOffset, 1, 'getInt8');
+    return at >= 0 ? this.firstView.getInt8(at) : this.locate(handle, byteOffset, 1, 'getInt8').getInt8(this.accessOffset);
   }
   getUint16(handle: Handle, byteOffset: number): number {
-    return this.locate(handle, byteOffset, 2, 'getUint16').getUint16(this.accessOffset, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 2, 'getUint16');
+    return at >= 0 ? this.firstView.getUint16(at, true) : this.locate(handle, byteOffset, 2, 'getUint16').getUint16(this.accessOffset, true);
   }
   getInt16(handle: Handle, byteOffset: number): number {
-    return this.locate(handle, byteOffset, 2, 'getInt16').getInt16(this.accessOffset, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 2, 'getInt16');
+    return at >= 0 ? this.firstView.getInt16(at, true) : this.locate(handle, byteOffset, 2, 'getInt16').getInt16(this.accessOffset, true);
   }
   getUint32(handle: Handle, byteOffset: number): number {
-    return this.locate(handle, byteOffset, 4, 'getUint32').getUint32(this.accessOffset, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 4, 'getUint32');
+    return at >= 0 ? this.firstView.getUint32(at, true) : this.locate(handle, byteOffset, 4, 'getUint32').getUint32(this.accessOffset, true);
   }
   getInt32(handle: Handle, byteOffset: number): number {
-    return this.locate(handle, byteOffset, 4, 'getInt32').getInt32(this.accessOffset, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 4, 'getInt32');
+    return at >= 0 ? this.firstView.getInt32(at, true) : this.locate(handle, byteOffset, 4, 'getInt32').getInt32(this.accessOffset, true);
   }
   getFloat32(handle: Handle, byteOffset: number): number {
-    return this.locate(handle, byteOffset, 4, 'getFloat32').getFloat32(this.accessOffset, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 4, 'getFloat32');
+    return at >= 0 ? this.firstView.getFloat32(at, true) : this.locate(handle, byteOffset, 4, 'getFloat32').getFloat32(this.accessOffset, true);
   }
   getFloat64(handle: Handle, byteOffset: number): number {
-    return this.locate(handle, byteOffset, 8, 'getFloat64').getFloat64(this.accessOffset, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 8, 'getFloat64');
+    return at >= 0 ? this.firstView.getFloat64(at, true) : this.locate(handle, byteOffset, 8, 'getFloat64').getFloat64(this.accessOffset, true);
   }
   setUint8(handle: Handle, byteOffset: number, value: number): void {
-    this.locate(handle, byteOffset, 1, 'setUint8').setUint8(this.accessOffset, value);
+    const at = this.firstBlockOffset(handle, byteOffset, 1, 'setUint8');
+    if (at >= 0) this.firstView.setUint8(at, value);
+    else this.locate(handle, byteOffset, 1, 'setUint8').setUint8(this.accessOffset, value);
   }
   setInt8(handle: Handle, byteOffset: number, value: number): void {
-    this.locate(handle, byteOffset, 1, 'setInt8').setInt8(this.accessOffset, value);
+    const at = this.firstBlockOffset(handle, byteOffset, 1, 'setInt8');
+    if (at >= 0) this.firstView.setInt8(at, value);
+    else this.locate(handle, byteOffset, 1, 'setInt8').setInt8(this.accessOffset, value);
   }
   setUint16(handle: Handle, byteOffset: number, value: number): void {
-    this.locate(handle, byteOffset, 2, 'setUint16').setUint16(this.accessOffset, value, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 2, 'setUint16');
+    if (at >= 0) this.firstView.setUint16(at, value, true);
+    else this.locate(handle, byteOffset, 2, 'setUint16').setUint16(this.accessOffset, value, true);
   }
   setInt16(handle: Handle, byteOffset: number, value: number): void {
-    this.locate(handle, byteOffset, 2, 'setInt16').setInt16(this.accessOffset, value, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 2, 'setInt16');
+    if (at >= 0) this.firstView.setInt16(at, value, true);
+    else this.locate(handle, byteOffset, 2, 'setInt16').setInt16(this.accessOffset, value, true);
   }
   setUint32(handle: Handle, byteOffset: number, value: number): void {
-    this.locate(handle, byteOffset, 4, 'setUint32').setUint32(this.accessOffset, value, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 4, 'setUint32');
+    if (at >= 0) this.firstView.setUint32(at, value, true);
+    else this.locate(handle, byteOffset, 4, 'setUint32').setUint32(this.accessOffset, value, true);
   }
   setInt32(handle: Handle, byteOffset: number, value: number): void {
-    this.locate(handle, byteOffset, 4, 'setInt32').setInt32(this.accessOffset, value, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 4, 'setInt32');
+    if (at >= 0) this.firstView.setInt32(at, value, true);
+    else this.locate(handle, byteOffset, 4, 'setInt32').setInt32(this.accessOffset, value, true);
   }
   setFloat32(handle: Handle, byteOffset: number, value: number): void {
-    this.locate(handle, byteOffset, 4, 'setFloat32').setFloat32(this.accessOffset, value, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 4, 'setFloat32');
+    if (at >= 0) this.firstView.setFloat32(at, value, true);
+    else this.locate(handle, byteOffset, 4, 'setFloat32').setFloat32(this.accessOffset, value, true);
   }
   setFloat64(handle: Handle, byteOffset: number, value: number): void {
-    this.locate(handle, byteOffset, 8, 'setFloat64').setFloat64(this.accessOffset, value, true);
+    const at = this.firstBlockOffset(handle, byteOffset, 8, 'setFloat64');
+    if (at >= 0) this.firstView.setFloat64(at, value, true);
+    else this.locate(handle, byteOffset, 8, 'setFloat64').setFloat64(this.accessOffset, value, true);
   }
 
   read<T extends Uint8Array>(handle: Handle, byteOffset: number, target: T): T {
@@ -193,6 +219,20 @@ class PoolImpl extends SlotOwner implements Pool {
   write(handle: Handle, byteOffset: number, source: Uint8Array): void {
     if (!(source instanceof Uint8Array)) throw notBytes('write', 'source', source);
     this.bytesOf(this.locate(handle, byteOffset, source.length, 'write')).set(source, this.accessOffset);
+  }
+
+  /**
+   * Checks `handle` and that `width` bytes from `byteOffset` lie inside its slot; returns their offset
+   * in `firstView` when the slot is one of the first block's, else -1 (then locate finds them).
+   */
+  private firstBlockOffset(handle: Handle, byteOffset: number, width: number, what: string): number {
+    // typeof first: `&` on a BigInt or Symbol would throw a TypeError of its own.
+    if (typeof handle !== 'number' || this.slotHandle[handle & this.slotMask] !== handle) this.throwBadHandle(handle, what, false);
+    // `>>> 0` maps every non-integer, negative or non-number offset to a value it is not equal to.
+    const start = byteOffset >>> 0;
+    if (start !== byteOffset || start + width > this.objectSize) this.throwOutOfBounds(handle, byteOffset, width, what);
+    const slot = handle & this.slotMask;
+    return slot < this.fastSlots ? slot * this.objectSize + start : -1;
   }
 
   /**
