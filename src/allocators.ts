@@ -20,23 +20,35 @@ import { getArenaSettings, type ArenaSettings, type OwnerKind, type ResolvedDesc
 
 export type { OwnerKind } from './settings.js';
 
-export type RuntimeApi =
-  | 'createArena'
-  | 'createPool'
-  | 'createObjectPool'
-  | 'withArena'
-  | 'allocTagged'
-  | 'freeTagged'
-  | 'MemTag'
-  | 'defineTag'
-  | 'strView'
-  | 'slice'
-  | 'ByteBuffer'
-  | 'isTaggedLive'
-  | 'taggedBytes';
+/**
+ * Every runtime export the rules know by name (functions, `MemTag`, `ByteBuffer`). The one list:
+ * {@link RuntimeApi} is read from it, and test/runtime-api-names.test.ts checks it against what
+ * `arena-runtime` exports.
+ */
+export const RUNTIME_APIS = [
+  'createArena',
+  'createPool',
+  'createObjectPool',
+  'withArena',
+  'allocTagged',
+  'freeTagged',
+  'MemTag',
+  'defineTag',
+  'strView',
+  'slice',
+  'ByteBuffer',
+  'isTaggedLive',
+  'taggedBytes',
+] as const;
+
+/** The name of a runtime export the rules know (see {@link RUNTIME_APIS}). */
+export type RuntimeApi = (typeof RUNTIME_APIS)[number];
 
 /** Runtime type names that mark a parameter or variable as an owner or a handle by annotation. */
-export type RuntimeTypeName = 'Arena' | 'Pool' | 'ObjectPool' | 'Handle';
+const RUNTIME_TYPES = ['Arena', 'Pool', 'ObjectPool', 'Handle'] as const;
+
+/** A runtime type name the rules recognise in annotations (see `RUNTIME_TYPES`). */
+export type RuntimeTypeName = (typeof RUNTIME_TYPES)[number];
 
 /** Method names by the older roles (alloc/free/reset/destroy), as the leak analysis reads them. */
 export interface AllocatorMethods {
@@ -115,22 +127,6 @@ export interface AllocatorApi {
   ownerNews(): readonly TSESTree.NewExpression[];
 }
 
-const RUNTIME_APIS: readonly RuntimeApi[] = [
-  'createArena',
-  'createPool',
-  'createObjectPool',
-  'withArena',
-  'allocTagged',
-  'freeTagged',
-  'MemTag',
-  'defineTag',
-  'strView',
-  'slice',
-  'ByteBuffer',
-  'isTaggedLive',
-  'taggedBytes',
-];
-const RUNTIME_TYPES: readonly RuntimeTypeName[] = ['Arena', 'Pool', 'ObjectPool', 'Handle'];
 
 const DEFAULT_METHODS: AllocatorMethods = {
   alloc: new Set(['alloc', 'allocAligned']),
