@@ -10,7 +10,7 @@ import { RUNTIME_MODULES, SELF_LINTED_DIRECTORIES } from './dist/scripts/self-li
 import arena from './dist/src/index.js';
 
 const ownRulesFiles = SELF_LINTED_DIRECTORIES.map((directory) => `${directory}/**/*.ts`);
-const typeCheckedFiles = ['src/**/*.ts', 'rules/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'];
+const typeCheckedFiles = ['src/**/*.ts', 'rules/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'vitest*.config.ts'];
 
 export default tseslint.config(
   {

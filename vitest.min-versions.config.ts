@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
 import base from './vitest.config.js';
 
@@ -64,24 +64,20 @@ for (const [name, version] of Object.entries(wanted)) {
 
 const REDIRECTED = /^(?:eslint|@typescript-eslint\/[a-z-]+)(?:\/.*)?$/;
 
-const config = mergeConfig(
-  base,
-  defineConfig({
-    plugins: [
-      {
-        name: 'arena-min-versions',
-        enforce: 'pre',
-        resolveId(source: string): string | undefined {
-          return REDIRECTED.test(source) ? fromMinimum.resolve(source) : undefined;
-        },
+export default defineConfig({
+  ...base,
+  plugins: [
+    {
+      name: 'arena-min-versions',
+      enforce: 'pre',
+      resolveId(source: string): string | undefined {
+        return REDIRECTED.test(source) ? fromMinimum.resolve(source) : undefined;
       },
-    ],
-    test: {
-      env: { ARENA_EXPECT_ESLINT: eslintVersion, ARENA_EXPECT_TYPESCRIPT_ESLINT: typescriptEslintVersion },
     },
-  }),
-);
-// mergeConfig concatenates arrays: replace the base config's include instead.
-config.test = { ...config.test, include: ['test/rules/**/*.test.ts', 'test/packaging-versions.test.ts'] };
-
-export default config;
+  ],
+  test: {
+    ...base.test,
+    include: ['test/rules/**/*.test.ts', 'test/packaging-versions.test.ts'],
+    env: { ARENA_EXPECT_ESLINT: eslintVersion, ARENA_EXPECT_TYPESCRIPT_ESLINT: typescriptEslintVersion },
+  },
+});
