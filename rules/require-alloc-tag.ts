@@ -3,8 +3,9 @@ import * as ASTUtils from '@typescript-eslint/utils/ast-utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 
 import { getAllocatorApi, staticPropertyName, type AllocatorApi, type OwnerKind } from '../src/allocators.js';
+import { mergeListeners } from '../src/code-paths.js';
 import { createRule } from '../src/create-rule.js';
-import { unwrapExpression } from '../src/ownership.js';
+import { unwrapExpression, useOwnership, type Owner } from '../src/ownership.js';
 import { isRuntimeCallee } from '../src/runtime-origin.js';
 import { inferTagForValue, tagOfName, type BuiltInTag } from '../src/tag-inference.js';
 
@@ -53,131 +54,17 @@ function defaultTagOfOptions(call: TSESTree.CallExpression, kind: OwnerKind): De
   return 'untagged';
 }
 
-/** How many `const b = a` hops the resolver follows (guards against cycles in broken code). */
-const MAX_ALIAS_DEPTH = 8;
-
-class OwnerResolver {
-  constructor(
-    private readonly api: AllocatorApi,
-    private readonly sourceCode: Readonly<TSESLint.SourceCode>,
-  ) {}
-
-  /** The owner an expression certainly denotes, or null when it cannot be told syntactically. */
-  ownerOf(expression: TSESTree.Node): KnownOwner | null {
-    const node = unwrapExpression(expression);
-    if (node.type === AST_NODE_TYPES.CallExpression) return this.ownerOfCreation(node);
-    if (node.type === AST_NODE_TYPES.Identifier) return this.ownerOfIdentifier(node);
-    if (node.type === AST_NODE_TYPES.MemberExpression && unwrapExpression(node.object).type === AST_NODE_TYPES.ThisExpression) {
-      return this.ownerOfThisMember(node);
-    }
-    return null;
-  }
-
-  /** Only owners whose description has `tags: true` (this runtime's): other allocators' `alloc` takes no tag. */
-  ownerOfCreation(call: TSESTree.CallExpression): KnownOwner | null {
-    const description = this.api.creationOf(call);
-    if (!description?.tags || !isRuntimeCallee(call.callee, this.api, this.sourceCode)) return null;
-    const kind = description.kind;
-    return { kind, defaultTag: defaultTagOfOptions(call, kind) };
-  }
-
-  private ownerOfIdentifier(identifier: TSESTree.Identifier, depth = 0): KnownOwner | null {
-    const variable = ASTUtils.findVariable(this.sourceCode.getScope(identifier), identifier);
-    if (!variable || variable.defs.length !== 1) return null;
-    const definition = variable.defs[0]!;
-    if (definition.type === 'Variable') {
-      // A variable assigned again after its declaration may hold some other owner.
-      if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return null;
-      const declarator = definition.node;
-      if (declarator.id.type !== AST_NODE_TYPES.Identifier) return null;
-      const init = declarator.init ? unwrapExpression(declarator.init) : null;
-      if (init?.type === AST_NODE_TYPES.CallExpression) {
-        const created = this.ownerOfCreation(init);
-        if (created) return created;
-      }
-      // `const b = a`: the same owner (a const alias cannot be pointed elsewhere).
-      if (init?.type === AST_NODE_TYPES.Identifier && definition.parent.kind === 'const' && depth < MAX_ALIAS_DEPTH) {
-        return this.ownerOfIdentifier(init, depth + 1);
-      }
-      const annotated = this.api.descriptionOfType(declarator.id.typeAnnotation);
-      return annotated?.tags ? { kind: annotated.kind, defaultTag: 'unknown' } : null;
-    }
-    if (definition.type === 'Parameter') {
-      if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return null;
-      const parameter = definition.name;
-      const fn = definition.node;
-      const scopedCall = fn.parent;
-      if (
-        (fn.type === AST_NODE_TYPES.ArrowFunctionExpression || fn.type === AST_NODE_TYPES.FunctionExpression) &&
-        fn.params[0] === parameter &&
-        scopedCall?.type === AST_NODE_TYPES.CallExpression &&
-        scopedCall.arguments[scopedCall.arguments.length - 1] === fn &&
-        this.api.apiOf(scopedCall.callee) === 'withArena' &&
-        isRuntimeCallee(scopedCall.callee, this.api, this.sourceCode)
-      ) {
-        // withArena creates the arena itself, with no default tag.
-        return { kind: 'arena', defaultTag: 'untagged' };
-      }
-      const annotated = this.api.descriptionOfType(parameter.typeAnnotation);
-      if (annotated?.tags) return { kind: annotated.kind, defaultTag: 'unknown' };
-    }
-    return null;
-  }
-
-  /** `this.arena` where the class declares `arena = createArena(...)`, `arena: Arena` or a parameter property. */
-  private ownerOfThisMember(member: TSESTree.MemberExpression): KnownOwner | null {
-    const name =
-      member.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${member.property.name}` : staticPropertyName(member);
-    if (name === null) return null;
-    const classBody = enclosingClassBody(member);
-    if (!classBody) return null;
-    for (const element of classBody.body) {
-      if (element.type === AST_NODE_TYPES.PropertyDefinition && !element.static) {
-        const elementName =
-          element.key.type === AST_NODE_TYPES.PrivateIdentifier
-            ? `#${element.key.name}`
-            : !element.computed && element.key.type === AST_NODE_TYPES.Identifier
-              ? element.key.name
-              : null;
-        if (elementName !== name) continue;
-        const value = element.value ? unwrapExpression(element.value) : null;
-        if (value?.type === AST_NODE_TYPES.CallExpression) {
-          const created = this.ownerOfCreation(value);
-          if (created) return created;
-        }
-        const annotated = this.api.descriptionOfType(element.typeAnnotation);
-        return annotated?.tags ? { kind: annotated.kind, defaultTag: 'unknown' } : null;
-      }
-      if (element.type === AST_NODE_TYPES.MethodDefinition && element.kind === 'constructor') {
-        for (const parameter of element.value.params) {
-          if (parameter.type !== AST_NODE_TYPES.TSParameterProperty) continue;
-          const bound = parameter.parameter;
-          if (bound.type === AST_NODE_TYPES.Identifier && bound.name === name) {
-            const annotated = this.api.descriptionOfType(bound.typeAnnotation);
-            return annotated?.tags ? { kind: annotated.kind, defaultTag: 'unknown' } : null;
-          }
-        }
-      }
-    }
-    return null;
-  }
-}
-
-/** The class whose `this` a node sees (arrow functions see through, other functions must be its methods). */
-function enclosingClassBody(node: TSESTree.Node): TSESTree.ClassBody | null {
-  for (let current = node.parent; current; current = current.parent) {
-    if (current.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
-    if (current.type === AST_NODE_TYPES.FunctionExpression) {
-      const holder = current.parent;
-      if (holder?.type !== AST_NODE_TYPES.MethodDefinition) return null;
-      return holder.parent.type === AST_NODE_TYPES.ClassBody ? holder.parent : null;
-    }
-    if (current.type === AST_NODE_TYPES.FunctionDeclaration) return null;
-    if (current.type === AST_NODE_TYPES.PropertyDefinition || current.type === AST_NODE_TYPES.StaticBlock) {
-      return current.parent.type === AST_NODE_TYPES.ClassBody ? current.parent : null;
-    }
-  }
-  return null;
+/**
+ * The default tag of a model owner: set by its creation's options, none for a `withArena` arena,
+ * unknown for one the analysis did not see created (a parameter, a typed value).
+ */
+function defaultTagOfOwner(owner: Owner): DefaultTag {
+  if (owner.scoping === 'withArena') return 'untagged';
+  // A variable assigned again after its declaration may hold some other arena.
+  if (owner.variables.some((variable) => variable.references.some((reference) => reference.isWrite() && !reference.init))) return 'unknown';
+  const creation = owner.creation;
+  if (creation?.type !== AST_NODE_TYPES.CallExpression || owner.kind === 'tagged') return 'unknown';
+  return defaultTagOfOptions(creation, owner.kind);
 }
 
 export default createRule<Options, MessageIds>({
@@ -223,7 +110,11 @@ export default createRule<Options, MessageIds>({
     const infer = options.infer !== false;
     const allowArenaDefault = options.allowArenaDefault !== false;
     const sourceCode = context.sourceCode;
-    const owners = new OwnerResolver(api, sourceCode);
+    /** Only this runtime's creations: other allocators' `alloc` takes no tag. */
+    const runtimeCreationKind = (call: TSESTree.CallExpression): OwnerKind | null => {
+      const description = api.creationOf(call);
+      return description?.tags && isRuntimeCallee(call.callee, api, sourceCode) ? description.kind : null;
+    };
 
     /** How to spell the tag at `node`, plus the import edit it needs; null when it cannot be named safely. */
     function tagSpelling(node: TSESTree.Node, tag: BuiltInTag): { text: string; importFix: ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | null } | null {
@@ -293,13 +184,14 @@ export default createRule<Options, MessageIds>({
       return !tag || isAbsentValue(tag) ? index : -1;
     }
 
-    function checkArenaAllocation(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression): void {
+    /** An allocation by an arena of this runtime whose creation sets `defaultTag`. */
+    function checkArenaAllocation(call: TSESTree.CallExpression, defaultTag: DefaultTag): void {
+      const callee = unwrapExpression(call.callee);
+      if (callee.type !== AST_NODE_TYPES.MemberExpression) return;
       const method = staticPropertyName(callee);
       const tagIndex = method === null ? undefined : ARENA_TAG_INDEX.get(method);
       if (tagIndex === undefined || missingTagIndex(call, tagIndex) < 0) return;
-      const owner = owners.ownerOf(callee.object);
-      if (owner?.kind !== 'arena') return;
-      const excused = allowArenaDefault ? owner.defaultTag !== 'untagged' : false;
+      const excused = allowArenaDefault ? defaultTag !== 'untagged' : false;
       if (excused) return;
       report(
         call,
@@ -339,14 +231,31 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    return {
+    // Arena allocations come from the shared ownership model (owners in variables, aliases, fields
+    // set in a field initializer or the constructor, withArena callbacks, annotated parameters).
+    const fromModel = useOwnership(context, (model) => {
+      const checked = new Set<TSESTree.CallExpression>();
+      for (const owner of model.owners) {
+        if (owner.kind !== 'arena' || !owner.protocol.tags) continue;
+        // An arena made by a factory that is not this runtime's (a local `createArena`) stays unchecked.
+        if (owner.creation?.type === AST_NODE_TYPES.CallExpression && runtimeCreationKind(owner.creation) === null) continue;
+        const defaultTag = defaultTagOfOwner(owner);
+        for (const { name, call } of owner.methodCalls) {
+          if (!ARENA_TAG_INDEX.has(name) || checked.has(call)) continue;
+          checked.add(call);
+          checkArenaAllocation(call, defaultTag);
+        }
+      }
+    });
+
+    return mergeListeners(fromModel, {
       CallExpression(call) {
+        // `createArena(...).alloc(...)`: an arena no variable holds, so not in the model.
         const callee = unwrapExpression(call.callee);
-        // `x.alloc(...)` / `x.allocAligned(...)`: cheap name test first, the receiver only if it matches.
         if (callee.type === AST_NODE_TYPES.MemberExpression) {
-          const method = staticPropertyName(callee);
-          if (method !== null && ARENA_TAG_INDEX.has(method)) {
-            checkArenaAllocation(call, callee);
+          const receiver = unwrapExpression(callee.object);
+          if (receiver.type === AST_NODE_TYPES.CallExpression && runtimeCreationKind(receiver) === 'arena') {
+            checkArenaAllocation(call, defaultTagOfOptions(receiver, 'arena'));
             return;
           }
         }
@@ -358,10 +267,10 @@ export default createRule<Options, MessageIds>({
           return;
         }
         if (apiName === 'createPool' || apiName === 'createObjectPool') {
-          const created = owners.ownerOfCreation(call);
-          if (created) checkPoolCreation(call, created.kind);
+          const kind = runtimeCreationKind(call);
+          if (kind) checkPoolCreation(call, kind);
         }
       },
-    };
+    });
   },
 });

@@ -49,6 +49,11 @@ runRuleTests('require-alloc-tag', rule, {
     "import * as rt from 'eslint-plugin-arena/runtime';\nconst a = rt.createArena(64, 'a'); a.alloc(8, rt.MemTag.Edge);",
     // Class field with a default-tagged arena.
     RT + "class G { private arena = createArena(64, 'g', { tag: MemTag.Edge }); add() { return this.arena.alloc(8); } }",
+    // A field set in the constructor with a default tag; a quoted 'tag' key counts too.
+    RT + "class H { private arena; constructor() { this.arena = createArena(64, 'h', { tag: MemTag.Edge }); } add() { return this.arena.alloc(8); } }",
+    RT + "class H { #arena = createArena(64, 'h', { 'tag': MemTag.Node }); add() { return this.#arena.alloc(8); } }",
+    // A local look-alike factory is not the runtime's.
+    "function createArena(n: number, name: string) { return { alloc: (size: number) => size }; }\nconst a = createArena(64, 'a'); a.alloc(8);",
     {
       code: RT + "const a = createArena(64, 'a', { tag: MemTag.Parse }); a.alloc(8, MemTag.Parse);",
       options: [{ infer: false, allowArenaDefault: false }],
@@ -60,6 +65,15 @@ runRuleTests('require-alloc-tag', rule, {
     },
   ],
   invalid: [
+    {
+      // An arena assigned to a field in the constructor, allocated from in a method and through an alias.
+      code: RT + "class Store { private arena; constructor() { this.arena = createArena(64, 's'); } addEdge() { const edge = this.arena.alloc(16); return edge; } node() { const a = this.arena; return a.alloc(8); } }",
+      output: RT + "class Store { private arena; constructor() { this.arena = createArena(64, 's'); } addEdge() { const edge = this.arena.alloc(16, MemTag.Edge); return edge; } node() { const a = this.arena; return a.alloc(8, MemTag.Node); } }",
+      errors: [
+        { messageId: 'untaggedAlloc', data: { method: 'alloc', owner: 'this.arena', tag: 'MemTag.Edge' } },
+        { messageId: 'untaggedAlloc', data: { method: 'alloc', owner: 'a', tag: 'MemTag.Node' } },
+      ],
+    },
     {
       code: RT + "const a = createArena(64, 'a'); const edge = a.alloc(16);",
       errors: [{ messageId: 'untaggedAlloc', data: { method: 'alloc', owner: 'a', tag: 'MemTag.Edge' } }],
