@@ -2,7 +2,7 @@
 // they draw owner ids from one space, so a handle of one copy is never memory of the other.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as source from '../../runtime/index.js';
-import { makeRuntimeCopy, type RuntimeModule } from './workers/runtime-copy.js';
+import { failureOf, makeRuntimeCopy, type RuntimeModule } from './workers/runtime-copy.js';
 
 let copyA: RuntimeModule;
 let copyB: RuntimeModule;
@@ -11,17 +11,6 @@ beforeAll(async () => {
   copyA = (await import(/* @vite-ignore */ makeRuntimeCopy('a'))) as RuntimeModule;
   copyB = (await import(/* @vite-ignore */ makeRuntimeCopy('b'))) as RuntimeModule;
 });
-
-/** What `action` threw: code and message of an error from any copy (each copy has its own ArenaError class). */
-function failure(action: () => unknown): { code: string; message: string } {
-  try {
-    action();
-  } catch (error) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    return { code: String(code), message: String(message) };
-  }
-  return { code: 'no error', message: '' };
-}
 
 describe('two copies of the runtime in one realm', () => {
   it('are really two copies: separate classes, separate registries', () => {
@@ -46,11 +35,11 @@ describe('two copies of the runtime in one realm', () => {
     const handleA = arenaA.alloc(16);
     arenaB.alloc(16);
     arenaA.bytes(handleA).fill(7);
-    const read = failure(() => arenaB.bytes(handleA));
+    const read = failureOf(() => arenaB.bytes(handleA));
     expect(read.code).toBe('ERR_FOREIGN_HANDLE');
     expect(read.message).toMatch(/arena "arena-of-a" of another copy of the runtime/);
-    expect(failure(() => arenaB.addressOf(handleA)).code).toBe('ERR_FOREIGN_HANDLE');
-    expect(failure(() => arenaB.getUint8(handleA, 0)).code).toBe('ERR_FOREIGN_HANDLE');
+    expect(failureOf(() => arenaB.addressOf(handleA)).code).toBe('ERR_FOREIGN_HANDLE');
+    expect(failureOf(() => arenaB.getUint8(handleA, 0)).code).toBe('ERR_FOREIGN_HANDLE');
   });
 
   it('keep pool handles apart too, whatever order owners are created in', () => {
@@ -65,8 +54,8 @@ describe('two copies of the runtime in one realm', () => {
       handles.add(a).add(b);
       expect(poolB.isLive(a)).toBe(false);
       expect(poolA.isLive(b)).toBe(false);
-      expect(failure(() => poolB.free(a)).code).toBe('ERR_FOREIGN_HANDLE');
-      expect(failure(() => poolA.bytes(b)).code).toBe('ERR_FOREIGN_HANDLE');
+      expect(failureOf(() => poolB.free(a)).code).toBe('ERR_FOREIGN_HANDLE');
+      expect(failureOf(() => poolA.bytes(b)).code).toBe('ERR_FOREIGN_HANDLE');
       ownersA.push(poolA);
       ownersB.push(poolB);
       // Destroy some as we go, so ids are released and reused across copies.
@@ -107,6 +96,6 @@ describe('two copies of the runtime in one realm', () => {
     using theirs = copyA.createArena(64, 'copy-a');
     const handle = theirs.alloc(8);
     expect(mine.isLive(handle)).toBe(false);
-    expect(failure(() => mine.bytes(handle)).code).toBe('ERR_FOREIGN_HANDLE');
+    expect(failureOf(() => mine.bytes(handle)).code).toBe('ERR_FOREIGN_HANDLE');
   });
 });

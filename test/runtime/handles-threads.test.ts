@@ -2,7 +2,7 @@
 // SharedArrayBuffer the workers inherit), so a worker's handle is never memory of the main thread.
 import { Worker, setEnvironmentData } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeRuntimeCopy, type RuntimeModule } from './workers/runtime-copy.js';
+import { failureOf, makeRuntimeCopy, type RuntimeModule } from './workers/runtime-copy.js';
 
 const fixture = new URL('./workers/post-handles.mjs', import.meta.url);
 let runtimeUrl: string;
@@ -34,16 +34,6 @@ async function startPoster(): Promise<{ posted: Posted; finish: () => Promise<vo
   return { posted, finish };
 }
 
-function failure(action: () => unknown): { code: string; message: string } {
-  try {
-    action();
-  } catch (error) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    return { code: String(code), message: String(message) };
-  }
-  return { code: 'no error', message: '' };
-}
-
 const ownerIdOf = (handle: number): number => Math.floor(handle / 2 ** 37);
 
 describe('handles posted from a worker thread', () => {
@@ -60,12 +50,12 @@ describe('handles posted from a worker thread', () => {
         expect(arena.isLive(handle as never)).toBe(false);
         expect(pool.isLive(handle as never)).toBe(false);
       }
-      const read = failure(() => arena.bytes(posted.arenaHandle as never));
+      const read = failureOf(() => arena.bytes(posted.arenaHandle as never));
       expect(read.code).toBe('ERR_FOREIGN_HANDLE');
       expect(read.message).toMatch(/another thread/);
-      expect(failure(() => arena.getUint32(posted.arenaHandle as never, 0)).code).toBe('ERR_FOREIGN_HANDLE');
-      expect(failure(() => pool.free(posted.poolHandle as never)).code).toBe('ERR_FOREIGN_HANDLE');
-      expect(failure(() => pool.bytes(posted.arenaHandle as never)).code).toBe('ERR_FOREIGN_HANDLE');
+      expect(failureOf(() => arena.getUint32(posted.arenaHandle as never, 0)).code).toBe('ERR_FOREIGN_HANDLE');
+      expect(failureOf(() => pool.free(posted.poolHandle as never)).code).toBe('ERR_FOREIGN_HANDLE');
+      expect(failureOf(() => pool.bytes(posted.arenaHandle as never)).code).toBe('ERR_FOREIGN_HANDLE');
       // The worker's owner ids are distinct from every id alive here.
       expect(ownerIdOf(posted.arenaHandle)).not.toBe(ownerIdOf(mine[0]!));
       expect(ownerIdOf(posted.poolHandle)).not.toBe(ownerIdOf(mine[1]!));
@@ -121,7 +111,7 @@ describe('handles posted from a worker thread', () => {
       expect(ownerIdOf(posted.arenaHandle)).toBeGreaterThanOrEqual(2 ** 15);
       expect(ownerIdOf(posted.poolHandle)).toBeGreaterThanOrEqual(2 ** 15);
       expect(arena.isLive(posted.arenaHandle as never)).toBe(false);
-      expect(failure(() => arena.bytes(posted.arenaHandle as never)).code).toBe('ERR_FOREIGN_HANDLE');
+      expect(failureOf(() => arena.bytes(posted.arenaHandle as never)).code).toBe('ERR_FOREIGN_HANDLE');
     } finally {
       await finish();
     }

@@ -2,11 +2,10 @@
 // at once (each holder stamps its slot and checks the stamp before freeing), none is lost (after
 // the run exactly `capacity` allocations succeed), and stale and double frees are caught across
 // workers, including two workers racing to free the same handles.
-import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSharedPool, type Handle, type SharedPool } from '../../runtime/index.js';
 import { codeOf } from './helpers.js';
-import { makeRuntimeCopy } from './workers/runtime-copy.js';
+import { makeRuntimeCopy, runWorkerOnce } from './workers/runtime-copy.js';
 
 const fixture = new URL('./workers/shared-pool-worker.mjs', import.meta.url);
 let runtimeUrl: string;
@@ -19,12 +18,9 @@ afterEach(() => {
   for (const pool of pools.splice(0)) if (!pool.destroyed) pool.destroy();
 });
 
+/** Runs the fixture once with `data` and resolves with its report. */
 function runWorker<T>(data: Record<string, unknown>): Promise<T> {
-  const worker = new Worker(fixture, { workerData: { runtimeUrl, ...data } });
-  return new Promise<T>((resolve, reject) => {
-    worker.once('message', (report: T) => resolve(report));
-    worker.once('error', reject);
-  });
+  return runWorkerOnce<T>(fixture, { runtimeUrl, ...data });
 }
 
 interface StressReport {

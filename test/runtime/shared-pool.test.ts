@@ -19,7 +19,7 @@ import { liveOwnerInfo } from '../../runtime/internal.js';
 import { takeSnapshot } from '../../runtime/observability/index.js';
 import { findLeaks, captureBaseline } from '../../runtime/testing/index.js';
 import { caught, codeOf } from './helpers.js';
-import { makeRuntimeCopy } from './workers/runtime-copy.js';
+import { makeRuntimeCopy, runWorkerOnce } from './workers/runtime-copy.js';
 
 const fixture = new URL('./workers/shared-pool-worker.mjs', import.meta.url);
 let runtimeUrl: string;
@@ -36,16 +36,9 @@ afterEach(() => {
   for (const pool of pools.splice(0)) if (!pool.destroyed) pool.destroy();
 });
 
-/** Runs the fixture once with `data` and resolves with its report (and its thread id). */
+/** Runs the fixture once with `data` and resolves with its report. */
 function runWorker<T>(data: Record<string, unknown>): Promise<T> {
-  const worker = new Worker(fixture, { workerData: { runtimeUrl, ...data } });
-  return new Promise<T>((resolve, reject) => {
-    worker.once('message', (report: T) => resolve(report));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`worker exited with ${code}`));
-    });
-  });
+  return runWorkerOnce<T>(fixture, { runtimeUrl, ...data });
 }
 
 describe('shared pool, one thread', () => {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import ts from 'typescript';
 
 const runtimeRoot = fileURLToPath(new URL('../../../runtime/', import.meta.url));
@@ -58,3 +59,33 @@ export function makeRuntimeCopy(label: string): string {
 
 /** The public runtime API, as a copy loaded with import() exposes it. */
 export type RuntimeModule = typeof import('../../../runtime/index.js');
+
+/**
+ * What `action` threw: code and message of an error from any copy. Not `instanceof ArenaError`:
+ * each copy has its own ArenaError class.
+ */
+export function failureOf(action: () => unknown): { code: string; message: string } {
+  try {
+    action();
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    return { code: String(code), message: String(message) };
+  }
+  return { code: 'no error', message: '' };
+}
+
+/**
+ * Runs `fixture` once in a worker thread and resolves with its first message. Rejects when the
+ * worker throws, or exits with a non-zero code before answering, so a crashed worker fails the
+ * test instead of leaving it waiting.
+ */
+export function runWorkerOnce<T>(fixture: URL, workerData: Record<string, unknown>): Promise<T> {
+  const worker = new Worker(fixture, { workerData });
+  return new Promise<T>((resolve, reject) => {
+    worker.once('message', (report: T) => resolve(report));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`worker exited with ${code}`));
+    });
+  });
+}
