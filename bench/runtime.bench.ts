@@ -6,6 +6,7 @@
 // JIT cannot drop the work. Cases are timed in interleaved rounds after warm-up; tables show medians.
 
 import { MemPool } from '@thi.ng/malloc';
+import { cpus, loadavg } from 'node:os';
 import * as runtime from 'eslint-plugin-arena/runtime';
 import type { Arena, Handle, ObjectPool, Pool } from 'eslint-plugin-arena/runtime';
 import { machineLine, markdownTable, writeDocSection } from './doc-section.js';
@@ -690,6 +691,7 @@ const WHY_NOT_MET = [
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadAtStart = loadavg()[0]!;
   runtime.setDebugMode(false);
   setStatsEnabled?.(true);
 
@@ -961,6 +963,9 @@ async function main(): Promise<void> {
     `${machineLine()}. Produced by \`npm run bench\` (bench/runtime.bench.ts) in ${seconds} s; each number is the`,
     `median of ${ROUNDS} interleaved rounds after 2 warm-up rounds (every case of a table runs once per round, so`,
     'load from other processes falls on all of them alike); sizes are 16-64 bytes from a fixed sequence.',
+    `Load average when the run started: ${loadAtStart.toFixed(1)} on ${cpus().length} cores${
+      loadAtStart > cpus().length ? ': a loaded machine, where medians swing from run to run and only the minimums (spread column) are steady' : ''
+    }.`,
     '',
     '### Bars',
     '',
