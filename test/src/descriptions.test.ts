@@ -2,50 +2,29 @@
 // path globs through relative imports and tsconfig `paths`), where owners come from (factory
 // calls, `new`, imported singletons, annotations), and that method names stay with their
 // description. Includes code that only looks like a pool.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 import * as tsParser from '@typescript-eslint/parser';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { debugReport, getAllocatorApi, type AllocatorApi } from '../../src/allocators.js';
 import plugin from '../../src/index.js';
 import { clearModuleResolutionCache } from '../../src/module-resolution.js';
 import { useOwnership, type OwnershipModel } from '../../src/ownership.js';
+import { probe, type ProbeContext } from './probe.js';
+import { temporaryProjects } from './temp-project.js';
 
-type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+const project = temporaryProjects('arena-descriptions-');
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
-
-/** Lints `code` as `filename` (relative to `cwd`) with one ad-hoc rule. */
+/** Lints `code` as `filename` (relative to `cwd`) with one ad-hoc rule; `settings` is `settings.arena`. */
 function run(
   code: string,
-  create: (context: Context) => TSESLint.RuleListener,
+  create: (context: ProbeContext) => TSESLint.RuleListener,
   options: { settings?: unknown; filename?: string; cwd?: string } = {},
 ): void {
-  const rule = { meta: { type: 'problem' as const, schema: [] }, create: (context: unknown) => create(context as Context) };
-  const linter = new Linter({ configType: 'flat', ...(options.cwd ? { cwd: options.cwd } : {}) });
-  const messages = linter.verify(
-    code,
-    [
-      {
-        files: ['**/*.ts'],
-        languageOptions: { parser: tsParser as unknown as Linter.Parser, sourceType: 'module' },
-        plugins: { probe: { rules: { probe: rule as never } } },
-        rules: { 'probe/probe': 'error' },
-        settings: options.settings === undefined ? {} : { arena: options.settings },
-      },
-    ],
-    options.filename ?? 'file.ts',
-  );
-  const fatal = messages.find((message) => message.fatal === true || message.ruleId === null);
-  if (fatal) throw new Error(`${fatal.message} (line ${fatal.line})`);
+  probe(code, create, options.settings === undefined ? {} : { arena: options.settings }, options);
 }
 
 interface Creation {
@@ -70,16 +49,6 @@ function creations(code: string, options: { settings?: unknown; filename?: strin
   );
   if (!api) throw new Error('rule did not run');
   return { found, api, instances: api.instanceOwners().map((instance) => `${instance.identifier.name}:${instance.description.name}`) };
-}
-
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'arena-descriptions-'));
-  roots.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
 }
 
 describe('built-in descriptions: owners of well-known libraries', () => {

@@ -1,28 +1,12 @@
 // What the plugin recognised, shown per file and per description (`explain`), on small projects
 // written to a temporary directory.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { main } from '../../src/explain-cli.js';
 import { explainAllocators, formatExplanation } from '../../src/explain.js';
+import { temporaryProjects } from './temp-project.js';
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
-
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'arena-explain-'));
-  roots.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const project = temporaryProjects('arena-explain-');
 
 const PG_FILE = `import { Pool } from 'pg';
 const pool = new Pool();

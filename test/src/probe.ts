@@ -6,17 +6,24 @@ import { Linter } from 'eslint';
 
 export type ProbeContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
+/** Where the probed file is: its name (relative to `cwd`) and the linter's working directory. */
+export interface ProbeFile {
+  readonly filename?: string;
+  readonly cwd?: string;
+}
+
 /** Lints `code` with one rule whose listeners come from `create`; throws on parse errors. */
 export function probe(
   code: string,
   create: (context: ProbeContext) => TSESLint.RuleListener,
   settings: Record<string, unknown> = {},
+  file: ProbeFile = {},
 ): void {
   const rule = {
     meta: { type: 'problem' as const, schema: [] },
     create: (context: unknown) => create(context as ProbeContext),
   };
-  const linter = new Linter({ configType: 'flat' });
+  const linter = new Linter({ configType: 'flat', ...(file.cwd === undefined ? {} : { cwd: file.cwd }) });
   const messages = linter.verify(
     code,
     [
@@ -28,7 +35,7 @@ export function probe(
         settings,
       },
     ],
-    'file.ts',
+    file.filename ?? 'file.ts',
   );
   const fatal = messages.find((message) => message.fatal === true || message.ruleId === null);
   if (fatal) throw new Error(`probe: ${fatal.message} (line ${fatal.line})`);
