@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
+import type * as ts from 'typescript';
+
 /** Whether `specifier` is `pkg` itself or one of its subpaths (`pg/lib/client` for `pg`). */
 export function isPackageImport(specifier: string, pkg: string): boolean {
   return specifier === pkg || (specifier.length > pkg.length && specifier.startsWith(pkg) && specifier[pkg.length] === '/');
@@ -112,23 +114,16 @@ interface PathMapping {
 
 const mappingByDirectory = new Map<string, PathMapping | null>();
 
-interface TypeScriptConfigApi {
-  readConfigFile(path: string, read: (path: string) => string | undefined): { config?: unknown; error?: unknown };
-  parseJsonConfigFileContent(
-    json: unknown,
-    host: object,
-    basePath: string,
-  ): { options: { paths?: Record<string, string[]>; baseUrl?: string; pathsBasePath?: string } };
-  sys: { readFile(path: string): string | undefined } & object;
-}
+let typescript: typeof ts | null | undefined;
 
-let typescript: TypeScriptConfigApi | null | undefined;
-
-/** TypeScript itself when installed (it is a peer of @typescript-eslint/parser), loaded only when a tsconfig must be read. */
-function loadTypeScript(): TypeScriptConfigApi | null {
+/**
+ * TypeScript itself, or null when it is not installed. Loaded on first need (a tsconfig to read, a
+ * program to query), never at import: it is a peer of @typescript-eslint/parser, not of this plugin.
+ */
+export function loadTypeScript(): typeof ts | null {
   if (typescript === undefined) {
     try {
-      typescript = createRequire(import.meta.url)('typescript') as TypeScriptConfigApi;
+      typescript = createRequire(import.meta.url)('typescript') as typeof ts;
     } catch {
       typescript = null;
     }
@@ -146,7 +141,8 @@ function readMapping(configPath: string): PathMapping | null {
     const host = { ...ts.sys, readDirectory: () => [], useCaseSensitiveFileNames: true };
     const { options } = ts.parseJsonConfigFileContent(read.config, host, directory);
     if (!options.paths) return null;
-    return { base: options.baseUrl ?? options.pathsBasePath ?? directory, paths: Object.entries(options.paths) };
+    // pathsBasePath: where TypeScript resolves `paths` without a baseUrl (the tsconfig that declared them, through `extends`).
+    return { base: options.baseUrl ?? (options['pathsBasePath'] as string | undefined) ?? directory, paths: Object.entries(options.paths) };
   }
   // Without TypeScript: the file itself (comments and trailing commas allowed), `extends` not followed.
   try {

@@ -10,35 +10,22 @@
 // project file matching a glob, `{ from: 'lib' }` in TypeScript's lib files. Never by a file-name
 // suffix: a look-alike interface of the same name declared elsewhere is not an owner.
 //
-// `typescript` is loaded only here and only when a program exists (it is then installed: the
-// parser needs it); other modules import its types alone.
+// `typescript` is loaded (by module-resolution's loadTypeScript) only when a program exists (it is
+// then installed: the parser needs it); other modules import its types alone.
 
-import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
 import type { TypeSpecifier } from './descriptions.js';
-import { matchesGlob } from './module-resolution.js';
+import { loadTypeScript, matchesGlob } from './module-resolution.js';
 import { getArenaSettings, type ArenaSettings, type ResolvedDescription } from './settings.js';
 
 /** The description whose owner type a value's static type is, or null (also for unions of different ones). */
 export type TypeOwnerLookup = (identifier: TSESTree.Identifier) => ResolvedDescription | null;
 
 type TypeScriptModule = typeof ts;
-let typescript: TypeScriptModule | null | undefined;
-
-function loadTypeScript(): TypeScriptModule | null {
-  if (typescript === undefined) {
-    try {
-      typescript = createRequire(import.meta.url)('typescript') as TypeScriptModule;
-    } catch {
-      typescript = null;
-    }
-  }
-  return typescript;
-}
 
 function names(specifier: TypeSpecifier): readonly string[] {
   return typeof specifier.name === 'string' ? [specifier.name] : specifier.name;
