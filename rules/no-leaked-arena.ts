@@ -4,6 +4,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getAllocatorApi, type AllocatorApi, type OwnerKind } from '../src/allocators.js';
 import { mergeListeners } from '../src/code-paths.js';
 import { createRule } from '../src/create-rule.js';
+import { usingDeclarationsCompile } from '../src/using-support.js';
 import {
   classifyOwnerUseAt,
   findUnreleasedAcquisitions,
@@ -134,8 +135,9 @@ export default createRule<Options, MessageIds>({
       const keyword = sourceCode.getFirstToken(declaration)!;
       const fix = (fixer: TSESLint.RuleFixer): TSESLint.RuleFix => fixer.replaceText(keyword, 'using');
       // Autofix only when nothing else destroys it: the rewrite then changes no result, it only
-      // releases the memory when the block ends. JavaScript runtimes may not parse `using` yet.
-      if (!hasDestroy && isTypeScript && !ownerPassedOn) return { fix };
+      // releases the memory when the block ends. JavaScript runtimes may not parse `using` yet,
+      // and TypeScript rejects it where the project's lib has no Disposable (TS2318).
+      if (!hasDestroy && isTypeScript && !ownerPassedOn && usingDeclarationsCompile(context)) return { fix };
       return { suggest: [{ messageId: 'useUsing' as const, data: { name: owner.name }, fix }] };
     }
 

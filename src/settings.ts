@@ -60,6 +60,12 @@ export interface ArenaSettings {
   /** Every active description: the user's first (they win over a built-in for the same export), then the built-ins, then the runtime's. */
   readonly descriptions: readonly ResolvedDescription[];
   readonly debug: boolean;
+  /**
+   * `settings.arena.usingDeclarations`: whether `using` declarations compile in the project (its
+   * `lib` has `Disposable`), so that `const` -> `using` may be an autofix; null when not said
+   * (then type information decides, and without it the rewrite is only a suggestion).
+   */
+  readonly usingDeclarations: boolean | null;
 }
 
 /** Thrown for malformed `settings.arena`; the message names the setting that is wrong. */
@@ -361,7 +367,7 @@ function readAllocatorEntry(value: unknown, index: number): ResolvedDescription[
   return [resolveDescription(readDescription(value, setting), 'settings', setting)];
 }
 
-const SETTINGS_KEYS = ['modules', 'allocators', 'builtins', 'debug'];
+const SETTINGS_KEYS = ['modules', 'allocators', 'builtins', 'debug', 'usingDeclarations'];
 
 function readBuiltins(value: unknown): readonly AllocatorDescription[] {
   if (value === undefined || value === true) return BUILTIN_DESCRIPTIONS;
@@ -392,7 +398,14 @@ export function parseArenaSettings(raw: unknown): ArenaSettings {
   const runtime = RUNTIME_DESCRIPTIONS.map(({ description, kind }) =>
     resolveDescription(description, 'runtime', null, kind, extraModules),
   );
-  return { modules, descriptions: [...user, ...builtins, ...runtime], debug: readBoolean(input['debug'], 'settings.arena.debug', false) };
+  const usingDeclarations =
+    input['usingDeclarations'] === undefined ? null : readBoolean(input['usingDeclarations'], 'settings.arena.usingDeclarations', false);
+  return {
+    modules,
+    descriptions: [...user, ...builtins, ...runtime],
+    debug: readBoolean(input['debug'], 'settings.arena.debug', false),
+    usingDeclarations,
+  };
 }
 
 const parsedSettings = new WeakMap<object, ArenaSettings>();

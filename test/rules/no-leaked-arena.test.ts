@@ -1,7 +1,11 @@
+import { fileURLToPath } from 'node:url';
+
 import rule from '../../rules/no-leaked-arena.js';
 import { runRuleTests } from '../fixtures/rule-tester.js';
 
 const RT = "import { createArena, createPool, createObjectPool, withArena, MemTag } from 'eslint-plugin-arena/runtime';\n";
+/** The project says `using` compiles (its lib has Disposable): `const` -> `using` may be an autofix. */
+const USING_COMPILES = { arena: { usingDeclarations: true } };
 
 runRuleTests('no-leaked-arena', rule, {
   valid: [
@@ -64,6 +68,7 @@ runRuleTests('no-leaked-arena', rule, {
     {
       code: RT + "function f() { const a = createArena(64, 'a'); a.alloc(8); }",
       errors: [{ messageId: 'neverDestroyed', data: { kind: 'Arena', name: 'a' } }],
+      settings: USING_COMPILES,
       output: RT + "function f() { using a = createArena(64, 'a'); a.alloc(8); }",
     },
     {
@@ -110,11 +115,13 @@ runRuleTests('no-leaked-arena', rule, {
       // Pools and object pools.
       code: RT + "function f() { const nodes = createPool(8, 8, 'n', { tag: MemTag.Node }); return nodes.alloc() !== null; }",
       errors: [{ messageId: 'neverDestroyed', data: { kind: 'Pool', name: 'nodes' } }],
+      settings: USING_COMPILES,
       output: RT + "function f() { using nodes = createPool(8, 8, 'n', { tag: MemTag.Node }); return nodes.alloc() !== null; }",
     },
     {
       code: RT + "function f() { const objs = createObjectPool(() => ({ x: 0 }), 4, 'o'); const h = objs.alloc(); return h === null; }",
       errors: [{ messageId: 'neverDestroyed', data: { kind: 'Object pool', name: 'objs' } }],
+      settings: USING_COMPILES,
       output: RT + "function f() { using objs = createObjectPool(() => ({ x: 0 }), 4, 'o'); const h = objs.alloc(); return h === null; }",
     },
     {
@@ -128,18 +135,21 @@ runRuleTests('no-leaked-arena', rule, {
       // Handles and views passed to functions are borrows: the rewrite stays automatic.
       code: RT + "declare function fill(x: Uint8Array): void; function f() { const a = createArena(64, 'a'); fill(a.bytes(a.alloc(8))); }",
       errors: [{ messageId: 'neverDestroyed' }],
+      settings: USING_COMPILES,
       output: RT + "declare function fill(x: Uint8Array): void; function f() { using a = createArena(64, 'a'); fill(a.bytes(a.alloc(8))); }",
     },
     {
       // Renamed import.
       code: "import { createArena as mk } from 'eslint-plugin-arena/runtime';\nfunction f() { const scratch = mk(64, 's'); return scratch.used; }",
       errors: [{ messageId: 'neverDestroyed' }],
+      settings: USING_COMPILES,
       output: "import { createArena as mk } from 'eslint-plugin-arena/runtime';\nfunction f() { using scratch = mk(64, 's'); return scratch.used; }",
     },
     {
       // Namespace import.
       code: "import * as rt from 'eslint-plugin-arena/runtime';\nfunction f() { const a = rt.createArena(64, 's'); a.reset(); }",
       errors: [{ messageId: 'neverDestroyed' }],
+      settings: USING_COMPILES,
       output: "import * as rt from 'eslint-plugin-arena/runtime';\nfunction f() { using a = rt.createArena(64, 's'); a.reset(); }",
     },
     {
@@ -158,6 +168,7 @@ runRuleTests('no-leaked-arena', rule, {
       // Views used only inside the block, also through an array callback: the rewrite is safe.
       code: RT + "function f(xs: number[]) { const a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); let sum = 0; for (const h of hs) sum += a.bytes(h).length; return sum; }",
       errors: [{ messageId: 'neverDestroyed' }],
+      settings: USING_COMPILES,
       output: RT + "function f(xs: number[]) { using a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); let sum = 0; for (const h of hs) sum += a.bytes(h).length; return sum; }",
     },
     {
@@ -176,6 +187,7 @@ runRuleTests('no-leaked-arena', rule, {
       // Async functions and await.
       code: RT + "async function f() { const a = createArena(64, 'a'); await Promise.resolve(); a.alloc(8); }",
       errors: [{ messageId: 'neverDestroyed' }],
+      settings: USING_COMPILES,
       output: RT + "async function f() { using a = createArena(64, 'a'); await Promise.resolve(); a.alloc(8); }",
     },
     {
@@ -188,12 +200,14 @@ runRuleTests('no-leaked-arena', rule, {
       // Nested functions each own their arena.
       code: RT + "function outer() { const a = createArena(64, 'a'); function inner() { const b = createArena(8, 'b'); return b.used; } a.destroy(); return inner(); }",
       errors: [{ messageId: 'neverDestroyed', data: { kind: 'Arena', name: 'b' } }],
+      settings: USING_COMPILES,
       output: RT + "function outer() { const a = createArena(64, 'a'); function inner() { using b = createArena(8, 'b'); return b.used; } a.destroy(); return inner(); }",
     },
     {
       // Arrow function body block; `let` is rewritten too.
       code: RT + "const f = () => { let a = createArena(64, 'a'); return a.capacity; };",
       errors: [{ messageId: 'neverDestroyed' }],
+      settings: USING_COMPILES,
       output: RT + "const f = () => { using a = createArena(64, 'a'); return a.capacity; };",
     },
     {
@@ -234,6 +248,7 @@ runRuleTests('no-leaked-arena', rule, {
       // A class method: not stored on `this`, so it leaks.
       code: RT + "class S { run() { const a = createArena(64, 'a'); return a.used; } }",
       errors: [{ messageId: 'neverDestroyed' }],
+      settings: USING_COMPILES,
       output: RT + "class S { run() { using a = createArena(64, 'a'); return a.used; } }",
     },
     {
@@ -262,5 +277,40 @@ runRuleTests('no-leaked-arena', rule, {
       errors: [{ messageId: 'ownerNeverEnded' }],
       output: null,
     },
+  ],
+});
+
+// `const` -> `using` is an autofix only where `using` is known to compile: a setting says so, or the
+// program's lib has Disposable. With lib es2022 alone TypeScript rejects `using` (TS2318).
+const LEAK = "function f() { const a = createArena(64, 'a'); a.alloc(8); }";
+const LEAK_USING = "function f() { using a = createArena(64, 'a'); a.alloc(8); }";
+const RT_ONLY = "import { createArena } from 'eslint-plugin-arena/runtime';\n";
+const UNRESOLVED_RT = "import { createArena } from 'vendored-arena-runtime';\n";
+const typedIn = (directory: string) => ({
+  filename: 'file.ts',
+  languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: fileURLToPath(new URL(`../fixtures/${directory}/`, import.meta.url)) } },
+});
+const asSuggestion = [{ messageId: 'neverDestroyed' as const, suggestions: [{ messageId: 'useUsing' as const, output: RT_ONLY + LEAK_USING }] }];
+
+runRuleTests('no-leaked-arena (using only where it compiles)', rule, {
+  valid: [],
+  invalid: [
+    // Not known: no type information, no setting.
+    { code: RT_ONLY + LEAK, output: null, errors: asSuggestion },
+    // The setting says no.
+    { code: RT_ONLY + LEAK, settings: { arena: { usingDeclarations: false } }, output: null, errors: asSuggestion },
+    // Types: lib es2022 has no Disposable.
+    // Types: lib es2022 has no Disposable. (The runtime's own types reference esnext.disposable, so
+    // a program that resolves them has it: here the runtime is imported by a name left unresolved.)
+    {
+      ...typedIn('lib-es2022'),
+      settings: { arena: { modules: ['vendored-arena-runtime'] } },
+      code: UNRESOLVED_RT + LEAK,
+      output: null,
+      errors: [{ messageId: 'neverDestroyed', suggestions: [{ messageId: 'useUsing', output: UNRESOLVED_RT + LEAK_USING }] }],
+    },
+    // Types: the lib has Disposable; and the setting wins over the types.
+    { ...typedIn('lib-disposable'), code: RT_ONLY + LEAK, output: RT_ONLY + LEAK_USING, errors: [{ messageId: 'neverDestroyed' }] },
+    { ...typedIn('lib-disposable'), code: RT_ONLY + LEAK, settings: { arena: { usingDeclarations: false } }, output: null, errors: asSuggestion },
   ],
 });
