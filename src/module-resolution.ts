@@ -187,23 +187,28 @@ export function resolveImportPaths(specifier: string, importingFile: string): st
   if (isPathSpecifier(specifier)) return [resolve(directory, specifier)];
   const mapping = mappingFor(directory);
   if (!mapping) return [];
-  const resolved: string[] = [];
+  // As TypeScript picks: an exact key wins, else the matching `*` pattern with the longest prefix
+  // (`@/pool/*` before `@/*`). Only that pattern's targets count; all of them, since which one
+  // exists is not probed.
+  let best: { readonly targets: readonly string[]; readonly captured: string; readonly prefixLength: number } | null = null;
   for (const [pattern, targets] of mapping.paths) {
     const star = pattern.indexOf('*');
-    let captured: string | null = null;
     if (star < 0) {
-      if (pattern === specifier) captured = '';
-    } else {
-      const prefix = pattern.slice(0, star);
-      const suffix = pattern.slice(star + 1);
-      if (specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix)) {
-        captured = specifier.slice(prefix.length, specifier.length - suffix.length);
+      if (pattern === specifier) {
+        best = { targets, captured: '', prefixLength: Infinity };
+        break;
       }
+      continue;
     }
-    if (captured === null) continue;
-    for (const target of targets) resolved.push(resolve(mapping.base, target.replace('*', captured)));
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    if (specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix) && (best === null || prefix.length > best.prefixLength)) {
+      best = { targets, captured: specifier.slice(prefix.length, specifier.length - suffix.length), prefixLength: prefix.length };
+    }
   }
-  return resolved;
+  if (best === null) return [];
+  const { targets, captured } = best;
+  return targets.map((target) => resolve(mapping.base, target.replace('*', captured)));
 }
 
 /** Whether the import `specifier` of `importingFile` denotes a file matching one of `globs`. */

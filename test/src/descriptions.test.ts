@@ -158,6 +158,23 @@ describe('user descriptions', () => {
     expect(unmapped.api.active).toBe(false);
   });
 
+  it('follow only the tsconfig paths pattern TypeScript picks: an exact key, else the longest prefix', () => {
+    const root = project({
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { paths: { '~/*': ['./src/*'], '~/utils/pool/*': ['./vendor/pool/*'], '@*': ['./src/utils/pool/*'], '@pool': ['./vendor/pool.ts'] } },
+      }),
+    });
+    clearModuleResolutionCache();
+    const lint = (specifier: string): boolean =>
+      creations(`import { Pool } from '${specifier}'; new Pool();`, { settings: { allocators: [slab] }, filename: join(root, 'src/scene/a.ts'), cwd: root }).api.active;
+    // `~/utils/pool/*` is longer than `~/*`, and `@pool` is a key of its own: both lead to vendor/, outside the glob.
+    expect(lint('~/utils/pool/Pool')).toBe(false);
+    expect(lint('@pool')).toBe(false);
+    // Still through the shorter patterns when the longer ones do not match.
+    expect(lint('~/utils/pool')).toBe(true);
+    expect(lint('@Pool')).toBe(true);
+  });
+
   it('win over a built-in for the same export, and keep the built-in for the rest', () => {
     const mine = { name: 'my-pixi', module: 'pixi.js', owners: [{ from: 'new', name: 'Pool' }], acquisition: 'object', methods: { acquire: ['take'] } };
     const { found, instances } = creations(`import { Pool, BigPool } from 'pixi.js'; new Pool(); BigPool.get();`, { settings: { allocators: [mine] } });
