@@ -1,10 +1,12 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { createRule } from '../src/create-rule.js';
-import { EscapeFinder, type Escape, type EscapeKind } from '../src/escapes.js';
+import { SHARED_POOL_DESCRIPTION } from '../src/builtin-allocators.js';
+import { mergeListeners } from '../src/code-paths.js';
+import { EscapeFinder, findThreadCrossings, threadSendOf, type Escape, type EscapeKind } from '../src/escapes.js';
 import { useOwnership } from '../src/ownership.js';
 
-type MessageIds = EscapeKind | 'ownerEscapes' | 'copyView' | 'copyHandle';
+type MessageIds = EscapeKind | 'ownerEscapes' | 'copyView' | 'copyHandle' | 'sentToThread';
 type Options = [];
 
 const KIND_WORDS = { handle: 'handle', view: 'view', object: 'pooled object' } as const;
@@ -45,6 +47,8 @@ export default createRule<Options, MessageIds>({
       storedOuter: "{{What}} of '{{owner}}' is stored into '{{target}}', which outlives {{scope}}.",
       captured: "'{{target}}' ({{what}} of '{{owner}}') is captured by a closure kept alive by {{via}}; it may run after {{scope}} ended '{{owner}}'.",
       ownerEscapes: "Arena '{{owner}}' {{how}}, but {{scope}} destroys it: every later use throws ERR_ARENA_DESTROYED.",
+      sentToThread:
+        "{{What}} of '{{owner}}' is sent to another thread by {{how}}: there it names nothing ('{{owner}}' is not shared: ERR_FOREIGN_HANDLE), and a view is copied with its whole buffer. Send the bytes (a copy, or a transferred ArrayBuffer), or allocate from a createSharedPool() pool.",
       copyView: 'Copy the bytes out with .slice().',
       copyHandle: "Copy the bytes out with '{{owner}}.bytes(...).slice()' (the value becomes a Uint8Array).",
     },
@@ -74,7 +78,25 @@ export default createRule<Options, MessageIds>({
       return [];
     };
 
-    return useOwnership(context, (model) => {
+    // postMessage(...) / new Worker(..., { workerData }) calls, checked once the model is built.
+    const sends: TSESTree.Node[] = [];
+    const collectSend = (node: TSESTree.CallExpression | TSESTree.NewExpression): void => {
+      if (threadSendOf(node)) sends.push(node);
+    };
+    const analysis = useOwnership(context, (model) => {
+      for (const crossing of findThreadCrossings(model, sends, (owner) => owner.protocol.name === SHARED_POOL_DESCRIPTION)) {
+        const kinds = new Set(crossing.values.map((value) => KIND_WORDS[value.kind]));
+        const what = crossing.direct ? (kinds.size === 1 ? `a ${[...kinds][0]}` : 'arena memory') : `a message holding a ${[...kinds].join('/')}`;
+        context.report({
+          node: crossing.node,
+          messageId: 'sentToThread',
+          data: {
+            What: what.charAt(0).toUpperCase() + what.slice(1),
+            owner: crossing.owner.name,
+            how: crossing.kind === 'postMessage' ? 'postMessage()' : "a Worker's workerData",
+          },
+        });
+      }
       const finder = new EscapeFinder(model, (node) => sourceCode.getScope(node));
       const { owners, values } = finder.findAll();
       for (const escape of owners) {
@@ -110,5 +132,8 @@ export default createRule<Options, MessageIds>({
         });
       }
     });
+    // No allocator import: no model, and nothing to look for.
+    if (Object.keys(analysis).length === 0) return analysis;
+    return mergeListeners(analysis, { CallExpression: collectSend, NewExpression: collectSend });
   },
 });

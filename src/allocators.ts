@@ -15,6 +15,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import * as ASTUtils from '@typescript-eslint/utils/ast-utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import type { Scope } from '@typescript-eslint/utils/ts-eslint';
+import { RUNTIME_MODULES } from './builtin-allocators.js';
 import { importMatchesGlobs, isPackageImport, isPathSpecifier } from './module-resolution.js';
 import { getArenaSettings, type ArenaSettings, type OwnerKind, type ResolvedDescription, type ResolvedMethods } from './settings.js';
 
@@ -257,8 +258,6 @@ function mayBeAlias(init: TSESTree.Expression, exportsOf: (source: string) => Mo
   return source !== null && exportsOf(source) !== null;
 }
 
-const RUNTIME_PACKAGES = ['eslint-plugin-arena/runtime', 'arena-runtime'];
-
 /**
  * Which descriptions an import specifier denotes, cached per settings object: by specifier alone
  * when no description names files by path, else per importing directory too (relative paths and
@@ -274,7 +273,7 @@ class ModuleMatcher {
   }
 
   isRuntime(specifier: string): boolean {
-    return this.settings.modules.includes(specifier) || RUNTIME_PACKAGES.some((pkg) => isPackageImport(specifier, pkg));
+    return this.settings.modules.includes(specifier) || RUNTIME_MODULES.some((pkg) => isPackageImport(specifier, pkg));
   }
 
   exportsFor(specifier: string, filename: string, cwd: string): ModuleExports | null {

@@ -89,8 +89,12 @@ const thingMalloc: AllocatorDescription = {
 /** The library descriptions that are on unless `settings.arena.builtins` says otherwise. */
 export const BUILTIN_DESCRIPTIONS: readonly AllocatorDescription[] = [pg, genericPool, typeorm, pixi, thingMalloc];
 
-/** The runtime's module names; `settings.arena.modules` adds exact specifiers to them. */
-const RUNTIME_MODULES = ['eslint-plugin-arena/runtime', 'arena-runtime'];
+/** The module every rule treats as the allocator runtime, whatever the settings say. */
+export const RUNTIME_MODULE = 'eslint-plugin-arena/runtime';
+/** The runtime's own package name (the same runtime, installed without the plugin). */
+export const RUNTIME_PACKAGE = 'arena-runtime';
+/** The runtime's module names, each with its subpaths; `settings.arena.modules` adds exact specifiers to them. */
+export const RUNTIME_MODULES: readonly string[] = [RUNTIME_MODULE, RUNTIME_PACKAGE];
 
 function runtimeType(name: string): AllocatorDescription['owners'][number][] {
   return RUNTIME_MODULES.map((module) => ({ from: 'type', type: { from: 'package', package: module, name } }) as const);

@@ -370,3 +370,65 @@ function groupByOwner(values: ReadonlySet<OwnedValue>): Map<Owner, OwnedValue[]>
   return grouped;
 }
 
+
+/** Where a value is sent to another thread. */
+export type ThreadCrossingKind = 'postMessage' | 'workerData';
+
+/** A handle or view of a thread-local owner sent to another thread (see {@link findThreadCrossings}). */
+export interface ThreadCrossing {
+  readonly kind: ThreadCrossingKind;
+  /** The expression sent: the message argument, or the `workerData` value. */
+  readonly node: TSESTree.Node;
+  readonly owner: Owner;
+  readonly values: readonly OwnedValue[];
+  /** Whether `node` is the handle or view itself (not an object or array holding it). */
+  readonly direct: boolean;
+}
+
+/**
+ * Calls that send a value to another thread: `x.postMessage(message, ...)` (a Worker, `parentPort`,
+ * a `MessagePort`, `self` in a web worker) and `new Worker(url, { workerData })`. What they send is
+ * structured-cloned: a handle is a number that names a slot of an owner the other thread does not
+ * have (ERR_FOREIGN_HANDLE there), and a view is copied with its whole buffer. Only a shared
+ * pool's handles (and views, over its SharedArrayBuffer) mean the same in every thread.
+ */
+export function threadSendOf(node: TSESTree.Node): { kind: ThreadCrossingKind; sent: TSESTree.Node } | null {
+  if (node.type === AST_NODE_TYPES.CallExpression) {
+    const callee = unwrapExpression(node.callee);
+    const named = callee.type === AST_NODE_TYPES.MemberExpression ? memberName(callee) : callee.type === AST_NODE_TYPES.Identifier ? callee.name : null;
+    const message = node.arguments[0];
+    if (named !== 'postMessage' || !message || message.type === AST_NODE_TYPES.SpreadElement) return null;
+    return { kind: 'postMessage', sent: message };
+  }
+  if (node.type !== AST_NODE_TYPES.NewExpression) return null;
+  const callee = unwrapExpression(node.callee);
+  const isWorker =
+    (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Worker') ||
+    (callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === 'Worker');
+  const options = node.arguments[1];
+  if (!isWorker || options?.type !== AST_NODE_TYPES.ObjectExpression) return null;
+  for (const property of options.properties) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+    const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : property.key.type === AST_NODE_TYPES.Literal ? String(property.key.value) : null;
+    if (key === 'workerData') return { kind: 'workerData', sent: property.value };
+  }
+  return null;
+}
+
+/** Handles and views of thread-local owners (not shared pools, not other libraries' owners) in `sends`. */
+export function findThreadCrossings(model: OwnershipModel, sends: readonly TSESTree.Node[], isShared: (owner: Owner) => boolean): ThreadCrossing[] {
+  const found: ThreadCrossing[] = [];
+  for (const send of sends) {
+    const crossing = threadSendOf(send);
+    if (!crossing) continue;
+    for (const direct of [true, false]) {
+      const values = [...model.valuesOf(crossing.sent, direct ? 'direct' : 'contained')].filter(
+        (value) => value.owner.protocol.origin === 'runtime' && value.kind !== 'object' && !isShared(value.owner),
+      );
+      for (const [owner, ofOwner] of groupByOwner(new Set(values))) {
+        found.push({ kind: crossing.kind, node: crossing.sent, owner, values: ofOwner, direct });
+      }
+    }
+  }
+  return found;
+}

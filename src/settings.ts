@@ -2,7 +2,7 @@
 // Invalid settings throw with a message naming the setting, because a silently ignored allocator
 // description would turn every rule off for that code without anyone noticing.
 
-import { BUILTIN_DESCRIPTIONS, RUNTIME_DESCRIPTIONS } from './builtin-allocators.js';
+import { BUILTIN_DESCRIPTIONS, RUNTIME_DESCRIPTIONS, RUNTIME_MODULES } from './builtin-allocators.js';
 import type {
   AcquisitionKind,
   AllocatorDescription,
@@ -12,10 +12,9 @@ import type {
   TypeSpecifier,
 } from './descriptions.js';
 
-/** The module every rule treats as the allocator runtime, whatever the settings say. */
-export const RUNTIME_MODULE = 'eslint-plugin-arena/runtime';
-/** The runtime's own package name (the same runtime, installed without the plugin). */
-export const RUNTIME_PACKAGE = 'arena-runtime';
+// Defined with the runtime's descriptions, which need them when that module loads (settings.ts
+// importing them from there, not the reverse, keeps the two modules free of an import cycle).
+export { RUNTIME_MODULE, RUNTIME_PACKAGE } from './builtin-allocators.js';
 
 /** The kinds of owner the rules distinguish in their messages and runtime-specific checks. */
 export type OwnerKind = 'arena' | 'pool' | 'objectPool';
@@ -354,7 +353,8 @@ function readAllocatorEntry(value: unknown, index: number): ResolvedDescription[
   const setting = `settings.arena.allocators[${index}]`;
   if (!isPlainObject(value)) throw mustBe(setting, 'an allocator description (an object with name, module and owners)', value);
   const legacyKeys = LEGACY_LIST_KEYS.filter((key) => key in value);
-  const newKeys = ['name', 'owners', 'acquisition', 'methods', 'mustRelease', 'mustDestroy', 'tags'].filter((key) => key in value);
+  // `module` belongs to both forms.
+  const newKeys = DESCRIPTION_KEYS.filter((key) => key !== 'module' && key in value);
   if (legacyKeys.length > 0 && newKeys.length > 0) {
     throw new ArenaSettingsError(
       setting,
@@ -394,7 +394,7 @@ export function parseArenaSettings(raw: unknown): ArenaSettings {
   }
   const user = (rawAllocators ?? []).flatMap((entry: unknown, index) => readAllocatorEntry(entry, index));
   const builtins = readBuiltins(input['builtins']).map((description) => resolveDescription(description, 'builtin', null));
-  const modules = [...new Set([RUNTIME_MODULE, RUNTIME_PACKAGE, ...extraModules])];
+  const modules = [...new Set([...RUNTIME_MODULES, ...extraModules])];
   const runtime = RUNTIME_DESCRIPTIONS.map(({ description, kind }) =>
     resolveDescription(description, 'runtime', null, kind, extraModules),
   );

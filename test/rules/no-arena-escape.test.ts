@@ -2,6 +2,7 @@ import rule from '../../rules/no-arena-escape.js';
 import { runRuleTests } from '../fixtures/rule-tester.js';
 
 const RT = `import { createArena, createPool, withArena, type Arena } from 'eslint-plugin-arena/runtime';\n`;
+const TH = `import { createArena, createPool, createSharedPool, attachSharedPool, type SharedPoolDescriptor } from 'eslint-plugin-arena/runtime';\nimport { Worker, parentPort, type MessagePort } from 'node:worker_threads';\n`;
 
 runRuleTests('no-arena-escape', rule, {
   valid: [
@@ -14,6 +15,12 @@ runRuleTests('no-arena-escape', rule, {
     RT + `const out = withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); const copy = new Uint8Array(8); copy.set(v); return copy; });`,
     RT + `const keep = new Uint8Array(16); withArena(64, 'w', (a) => { keep.set(a.bytes(a.alloc(8)), 8); });`,
     RT + `function f(target: Float64Array) { using a = createArena(64, 'a'); const v = a.bytes(a.alloc(8)); target.set(v); return target; }`,
+    // Threads: a shared pool's handles and views may be posted; bytes copied out, numbers read, and
+    // a postMessage that is not a thread's (a local function named otherwise) are fine.
+    TH + `export function f(worker: Worker) { const pool = createSharedPool(16, 8, 'p'); const h = pool.alloc()!; worker.postMessage({ h, view: pool.bytes(h) }); parentPort?.postMessage(h); }`,
+    TH + `export function f(d: SharedPoolDescriptor) { const pool = attachSharedPool(d); const h = pool.alloc()!; self.postMessage(h); new Worker('./w.js', { workerData: { h } }); }`,
+    TH + `export function f(port: MessagePort) { using a = createArena(64, 'a'); const v = a.bytes(a.alloc(8)); port.postMessage(v.slice()); port.postMessage(a.used); port.postMessage({ size: a.sizeOf(a.alloc(4)) }); }`,
+    TH + `export function f(send: (x: unknown) => void) { using a = createArena(64, 'a'); send(a.alloc(8)); }`,
     // A call argument is a borrow.
     RT + `withArena(64, 'w', (a) => { const h = a.alloc(8); process(a.bytes(h)); consume(h); });`,
     // Immediately invoked callbacks do not escape.
@@ -64,6 +71,22 @@ runRuleTests('no-arena-escape', rule, {
     RT + `const pool = createPool(16, 4, 'p'); const live: number[] = []; export function take() { const h = pool.alloc()!; live.push(h); return h; }`,
   ],
   invalid: [
+    {
+      // A plain arena's handle and view posted to a worker, through a message object too.
+      code: TH + `export function f(worker: Worker) { using a = createArena(64, 'a'); const h = a.alloc(8); worker.postMessage(h); const msg = { view: a.bytes(h) }; parentPort!.postMessage(msg); }`,
+      errors: [
+        { messageId: 'sentToThread', data: { What: 'A handle', owner: 'a', how: 'postMessage()' } },
+        { messageId: 'sentToThread', data: { What: 'A message holding a view', owner: 'a', how: 'postMessage()' } },
+      ],
+    },
+    {
+      // A plain pool's handle as workerData, and a module-level pool's handle posted from a port.
+      code: TH + `const slots = createPool(16, 8, 'slots'); export function f(port: MessagePort) { const h = slots.alloc()!; new Worker('./w.js', { workerData: { h } }); port.postMessage(h); }`,
+      errors: [
+        { messageId: 'sentToThread', data: { What: 'A message holding a handle', owner: 'slots', how: "a Worker's workerData" } },
+        { messageId: 'sentToThread', data: { What: 'A handle', owner: 'slots', how: 'postMessage()' } },
+      ],
+    },
     {
       // A Map's set() keeps the view (the value is its second argument).
       code: RT + `const cache = new Map<string, Uint8Array>(); withArena(64, 'w', (a) => { const v = a.bytes(a.alloc(8)); cache.set('k', v); });`,
