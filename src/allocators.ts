@@ -30,6 +30,8 @@ export const RUNTIME_APIS = [
   'createArena',
   'createPool',
   'createObjectPool',
+  'createSharedPool',
+  'attachSharedPool',
   'withArena',
   'allocTagged',
   'freeTagged',

@@ -100,6 +100,9 @@ function runtimeType(name: string): AllocatorDescription['owners'][number][] {
   return RUNTIME_MODULES.map((module) => ({ from: 'type', type: { from: 'package', package: module, name } }) as const);
 }
 
+/** The name of the runtime's shared-pool description: the owners whose handles may cross threads. */
+export const SHARED_POOL_DESCRIPTION = 'arena-runtime (shared pool)';
+
 /**
  * This project's runtime, in the same format. Its free functions (`allocTagged`, `strView`,
  * `MemTag`...) are not owners and are known to the rules by name (src/allocators.ts).
@@ -129,6 +132,21 @@ export const RUNTIME_DESCRIPTIONS: ReadonlyArray<{ readonly description: Allocat
       mustRelease: false,
       mustDestroy: true,
       tags: true,
+    },
+  },
+  {
+    // A pool over a SharedArrayBuffer: its handles mean the same in every worker (they may be
+    // posted to one); `detach()` ends it in this thread as `destroy()` does everywhere.
+    kind: 'pool',
+    description: {
+      name: SHARED_POOL_DESCRIPTION,
+      module: RUNTIME_MODULES,
+      owners: [{ from: 'call', name: 'createSharedPool' }, { from: 'call', name: 'attachSharedPool' }, ...runtimeType('SharedPool')],
+      acquisition: 'handle',
+      methods: { acquire: ['alloc'], release: ['free'], access: ['bytes'], destroy: ['destroy', 'detach'] },
+      mustRelease: false,
+      mustDestroy: true,
+      tags: false,
     },
   },
   {
