@@ -7,7 +7,7 @@ import type * as Runtime from 'arena-runtime';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 import { RUNTIME_APIS, type RuntimeApi, type RuntimeTypeName } from '../src/allocators.js';
-import { RUNTIME_DESCRIPTIONS } from '../src/builtin-allocators.js';
+import { RUNTIME_DESCRIPTIONS, SHARED_POOL_DESCRIPTION } from '../src/builtin-allocators.js';
 
 /** The runtime's types the rules recognise in annotations, by the name the rules use. */
 interface RuntimeTypesByName {
@@ -43,10 +43,12 @@ describe('the runtime names the rules rely on', () => {
     using arena = runtime.createArena(64, 'names');
     using pool = runtime.createPool(8, 2, 'names');
     using objects = runtime.createObjectPool(() => ({}), 2, 'names');
+    using shared = runtime.createSharedPool(8, 2, 'names');
     const owners: Record<string, object> = { arena, pool, objectPool: objects };
     const missing: string[] = [];
     for (const { kind, description } of RUNTIME_DESCRIPTIONS) {
-      const owner = owners[kind];
+      // The shared pool's description has kind 'pool' (pool messages and checks) but owners of its own.
+      const owner = description.name === SHARED_POOL_DESCRIPTION ? shared : owners[kind];
       expect(owner, kind).toBeDefined();
       const methods = Object.values(description.methods ?? {}).flat() as string[];
       expect(methods.length, kind).toBeGreaterThan(0);
