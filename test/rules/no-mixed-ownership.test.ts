@@ -60,6 +60,14 @@ runRuleTests('no-mixed-ownership', rule, {
   ],
   invalid: [
     {
+      // Shared pools are pools: a handle freed by another pool, or twice.
+      code: `import { createPool, createSharedPool } from 'eslint-plugin-arena/runtime';\nconst s = createSharedPool(16, 8, 's'); const p = createPool(16, 4, 'p'); const h = s.alloc()!; p.free(h); const k = s.alloc()!; s.free(k); s.free(k);`,
+      errors: [
+        { messageId: 'foreignFree', data: { arg: 'h', kind: 'pool', owner: 's', call: 'p.free' } },
+        { messageId: 'doubleFree', data: { arg: 'k', call: 's.free', first: 's.free', line: 2 } },
+      ],
+    },
+    {
       code: RT + `const a = createArena(64, 'a'); const p = createPool(16, 4, 'p'); p.free(a.alloc(8));`,
       errors: [{ messageId: 'arenaMemoryFreed', data: { arg: 'a.alloc(8)', owner: 'a', call: 'p.free' } }],
     },

@@ -375,6 +375,15 @@ const a = createArena(64, 'a'); const h = a.alloc(8); a.reset(); readEdge(a, h);
       errors: [{ messageId: 'afterReset' }],
     },
     {
+      // A shared pool (created here, or attached from a descriptor) is a pool owner like the others.
+      code: `import { createSharedPool, attachSharedPool, type SharedPoolDescriptor } from 'eslint-plugin-arena/runtime';\nexport function f(d: SharedPoolDescriptor) { const s = createSharedPool(16, 8, 's'); const h = s.alloc()!; s.free(h); s.bytes(h); const t = attachSharedPool(d); const k = t.alloc()!; t.detach(); t.bytes(k); s.destroy(); }`,
+      errors: [
+        { messageId: 'afterFree', data: { name: 'h', call: 's.free', line: 2, kind: 'handle', owner: 's' } },
+        { messageId: 'ownerAfterDestroy', data: { owner: 't', method: 'bytes', call: 't.detach', line: 2 } },
+        { messageId: 'afterDestroy', data: { name: 'k', call: 't.detach', line: 2, kind: 'handle', owner: 't' } },
+      ],
+    },
+    {
       // An array of handles built with map(cb), read by for-of and by index after the reset.
       code: IMPORT + `function f(xs: number[]) { using a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); a.reset(); for (const h of hs) a.bytes(h); a.bytes(hs[0]!); }`,
       errors: [
