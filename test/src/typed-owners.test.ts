@@ -63,18 +63,21 @@ runRuleTests('no-mixed-ownership (typed)', noMixedOwnership, {
   ],
 });
 
+/** A package (test/src/typed/packages/fake-pool, reached through tsconfig paths) whose `Pool` type makes owners. */
+const FAKE_POOL = {
+  name: 'fake',
+  module: 'fake-pool',
+  owners: [{ from: 'type', type: { from: 'package', package: 'fake-pool', name: 'Pool' } }],
+  acquisition: 'object',
+  methods: { acquire: ['get'], release: ['return'] },
+};
+
 // The lookup itself: which description a value's type belongs to, by declaration.
 describe('typeOwnerLookup: type specifiers', () => {
   const descriptions = {
     builtins: false,
     allocators: [
-      {
-        name: 'fake',
-        module: 'fake-pool',
-        owners: [{ from: 'type', type: { from: 'package', package: 'fake-pool', name: 'Pool' } }],
-        acquisition: 'object',
-        methods: { acquire: ['get'], release: ['return'] },
-      },
+      FAKE_POOL,
       // Listed first: were globs ignored, it would claim OwnPool before 'own' does.
       {
         name: 'buffers',
@@ -191,15 +194,7 @@ describe('type-aware owners imported from another module', () => {
           rules: { 'probe/probe': 'error' },
           settings: {
             arena: {
-              allocators: [
-                {
-                  name: 'fake',
-                  module: 'fake-pool',
-                  owners: [{ from: 'type', type: { from: 'package', package: 'fake-pool', name: 'Pool' } }],
-                  acquisition: 'object',
-                  methods: { acquire: ['get'], release: ['return'] },
-                },
-              ],
+              allocators: [FAKE_POOL],
             },
           },
         },
