@@ -102,6 +102,22 @@ interface Collected {
   readonly sites: ExplainedSite[];
 }
 
+/** The module `require('m')`, `import('m')` or `await import('m')` loads, or null for any other expression. */
+function loadedSpecifier(init: TSESTree.Expression | null): string | null {
+  const call = init?.type === 'AwaitExpression' ? init.argument : init;
+  if (call?.type === 'CallExpression' && call.callee.type === 'Identifier' && call.callee.name === 'require') {
+    const argument = call.arguments[0];
+    return argument?.type === 'Literal' && typeof argument.value === 'string' ? argument.value : null;
+  }
+  if (call?.type === 'ImportExpression' && call.source.type === 'Literal' && typeof call.source.value === 'string') return call.source.value;
+  return null;
+}
+
+/** `path` relative to `cwd`, with `/` on every platform (how files are named in the explanation). */
+function relativeName(cwd: string, path: string): string {
+  return relative(cwd, path).split('\\').join('/');
+}
+
 /** The rule that records, per file, what the shared model recognised. */
 function collectorRule(sink: Map<string, Collected>, cwd: string): Rule.RuleModule {
   return {
@@ -110,7 +126,7 @@ function collectorRule(sink: Map<string, Collected>, cwd: string): Rule.RuleModu
       const context = eslintContext as unknown as Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
       const api = getAllocatorApi(context);
       const sourceCode = context.sourceCode;
-      const file = relative(cwd, context.physicalFilename).split('\\').join('/');
+      const file = relativeName(cwd, context.physicalFilename);
       const collected: Collected = { file, settings: api.settings, imports: [], sites: [] };
       sink.set(file, collected);
       if (!api.active) return {};
@@ -121,13 +137,8 @@ function collectorRule(sink: Map<string, Collected>, cwd: string): Rule.RuleModu
         let specifier: string | null = null;
         if (statement.type === 'ImportDeclaration') specifier = statement.source.value;
         if (statement.type === 'VariableDeclaration') {
-          const init = statement.declarations[0]?.init;
-          const call = init?.type === 'AwaitExpression' ? init.argument : init;
-          if (call?.type === 'CallExpression' && call.callee.type === 'Identifier' && call.callee.name === 'require') {
-            const argument = call.arguments[0];
-            if (argument?.type === 'Literal' && typeof argument.value === 'string') specifier = argument.value;
-          }
-          if (call?.type === 'ImportExpression' && call.source.type === 'Literal' && typeof call.source.value === 'string') specifier = call.source.value;
+          // Any declarator may load the module: `const a = 1, pg = require('pg')`.
+          specifier = statement.declarations.map((declarator) => loadedSpecifier(declarator.init)).find((found) => found !== null) ?? null;
         }
         if (specifier === null) continue;
         for (const description of api.descriptionsOf(specifier)) {
@@ -210,7 +221,7 @@ export async function explainAllocators(patterns: readonly string[], options: Ex
   const unparsed: string[] = [];
   for (const result of results) {
     const fatal = result.messages.find((message) => message.fatal);
-    if (fatal) unparsed.push(`${relative(cwd, result.filePath).split('\\').join('/')}: ${fatal.message}`);
+    if (fatal) unparsed.push(`${relativeName(cwd, result.filePath)}: ${fatal.message}`);
   }
   const collected = [...sink.values()].sort((a, b) => a.file.localeCompare(b.file));
   const files: ExplainedFile[] = collected

@@ -98,6 +98,17 @@ describe('explainAllocators', () => {
     expect(explanation.descriptions.find((description) => description.name === 'pg')).toMatchObject({ status: 'imported-only', files: 1, sites: 0 });
     expect(formatExplanation(explanation)).toMatch(/pg +MATCHED NO CALL SITE: \['pg', 'pg-pool'\] is imported in 1 file, but none of its owners \(new Pool/);
   });
+
+  it('shows a module loaded by any declarator of a declaration, not only the first', async () => {
+    const root = project({ 'src/db.ts': `const retries = 3, pg = require('pg');\nexport const pool = new pg.Pool({ max: retries });\n` });
+    const explanation = await explainAllocators(['src'], { cwd: root });
+    const [db] = explanation.files;
+    expect(db!.descriptions).toEqual(['pg']);
+    expect(db!.sites.map((site) => [site.line, site.role])).toEqual([
+      [1, 'import'],
+      [2, 'owner'],
+    ]);
+  });
 });
 
 describe('eslint-plugin-arena explain (command line)', () => {
