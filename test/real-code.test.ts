@@ -14,6 +14,7 @@ import { explainTree, lintTree, plantAndLint, plantsForFile, type PlantDescripti
 const fixtureRoot = fileURLToPath(new URL('./fixtures/real-style/pixi/', import.meta.url));
 const pgRoot = fileURLToPath(new URL('./fixtures/real-style/pg-server/', import.meta.url));
 const pgAppRoot = fileURLToPath(new URL('./fixtures/real-style/pg-app/', import.meta.url));
+const typeormRoot = fileURLToPath(new URL('./fixtures/real-style/typeorm-service/', import.meta.url));
 const recipe = JSON.parse(readFileSync(new URL('../docs/recipes/pixijs-source.json', import.meta.url), 'utf8')) as {
   allocators: PlantDescription[];
 };
@@ -109,6 +110,15 @@ describe('real-style server whose pool lives in its own module (docs/recipes/pg-
     expect(orders?.sites.filter((site) => site.description === 'app-db').map((site) => site.role)).toEqual(
       expect.arrayContaining(['acquire', 'releaseSelf']),
     );
+  });
+});
+
+describe('real-style NestJS + TypeORM service, built-in descriptions only', () => {
+  it('reports the never-released and thrown-before-try query runners, not the correct one', async () => {
+    const { findings } = await lintTree(typeormRoot);
+    const expected = expectedMarkers('src/orders.service.ts', typeormRoot);
+    expect(expected).toHaveLength(2);
+    expect(findings.map(key).sort()).toEqual(expected.sort());
   });
 });
 
