@@ -67,6 +67,8 @@ export function globToRegExp(glob: string): RegExp {
       source += char.replace(/[.+^$()|[\]\\]/g, '\\$&');
     }
   }
+  // Said here rather than left to RegExp ("Unterminated group"), which would not name the glob.
+  if (braces > 0) throw new SyntaxError(`the glob ${JSON.stringify(glob)} opens a { it does not close`);
   // `dir/**` also matches `dir` itself; a trailing `/**` was turned into `/.*` above.
   source = source.replace(/\/\.\*$/, '(?:/.*)?');
   const regExp = new RegExp(`^${source}$`);

@@ -11,6 +11,7 @@ import type {
   OwnerSource,
   TypeSpecifier,
 } from './descriptions.js';
+import { globToRegExp } from './module-resolution.js';
 
 // Defined with the runtime's descriptions, which need them when that module loads (settings.ts
 // importing them from there, not the reverse, keeps the two modules free of an import cycle).
@@ -20,7 +21,7 @@ export { RUNTIME_MODULE, RUNTIME_PACKAGE } from './builtin-allocators.js';
 export type OwnerKind = 'arena' | 'pool' | 'objectPool';
 
 export type MethodRole = keyof DescriptionMethods;
-export const METHOD_ROLES: readonly MethodRole[] = ['acquire', 'release', 'releaseSelf', 'access', 'reset', 'destroy'];
+export const METHOD_ROLES: readonly MethodRole[] = ['acquire', 'acquireSelf', 'release', 'releaseSelf', 'access', 'reset', 'destroy'];
 
 /** A description's method names by role, as sets. */
 export type ResolvedMethods = { readonly [role in MethodRole]: ReadonlySet<string> };
@@ -141,6 +142,17 @@ function readBoolean(value: unknown, setting: string, fallback: boolean): boolea
   return value;
 }
 
+/** A glob that {@link globToRegExp} can read; checked here so that a bad one is a settings error, not a crash while linting. */
+function readGlob(value: unknown, setting: string): string {
+  const glob = readName(value, setting);
+  try {
+    globToRegExp(glob);
+  } catch (error) {
+    throw new ArenaSettingsError(setting, `is not a glob: ${(error as Error).message}`);
+  }
+  return glob;
+}
+
 const MODULE_EXPECTED = 'a package name, a list of package names, or { path: <glob> }';
 
 function readModule(value: unknown, setting: string): ResolvedModule {
@@ -154,7 +166,10 @@ function readModule(value: unknown, setting: string): ResolvedModule {
   }
   if (isPlainObject(value) && 'path' in value) {
     checkKeys(value, ['path'], setting);
-    return { packages: [], paths: readNames(value['path'], `${setting}.path`, 'a glob or a list of globs'), exact: [] };
+    const paths = readNames(value['path'], `${setting}.path`, 'a glob or a list of globs');
+    const single = typeof value['path'] === 'string';
+    paths.forEach((glob, index) => readGlob(glob, single ? `${setting}.path` : `${setting}.path[${index}]`));
+    return { packages: [], paths, exact: [] };
   }
   throw mustBe(setting, MODULE_EXPECTED, value);
 }
@@ -182,7 +197,7 @@ function readTypeSpecifier(value: unknown, setting: string): TypeSpecifier {
     case 'file': {
       checkKeys(value, ['from', 'path', 'name'], setting);
       const path = value['path'];
-      return path === undefined ? { from, name } : { from, path: readName(path, `${setting}.path`), name };
+      return path === undefined ? { from, name } : { from, path: readGlob(path, `${setting}.path`), name };
     }
     case 'lib':
       checkKeys(value, ['from', 'name'], setting);
@@ -218,6 +233,7 @@ const DESCRIPTION_KEYS = ['name', 'module', 'owners', 'acquisition', 'methods', 
 function resolveMethods(methods: DescriptionMethods | undefined): ResolvedMethods {
   return {
     acquire: new Set(methods?.acquire ?? []),
+    acquireSelf: new Set(methods?.acquireSelf ?? []),
     release: new Set(methods?.release ?? []),
     releaseSelf: new Set(methods?.releaseSelf ?? []),
     access: new Set(methods?.access ?? []),

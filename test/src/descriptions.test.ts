@@ -175,6 +175,18 @@ describe('user descriptions', () => {
     expect(lint('@Pool')).toBe(true);
   });
 
+  it('with a glob that opens a { it does not close are a settings error naming the glob, not a crash while linting', () => {
+    const broken = (path: unknown): unknown => ({ allocators: [{ ...slab, module: { path } }] });
+    expect(() => creations(`new Pool();`, { settings: broken('src/{utils,lib/pool/**') })).toThrow(
+      /settings\.arena\.allocators\[0\]\.module\.path is not a glob: the glob "src\/\{utils,lib\/pool\/\*\*" opens a \{ it does not close/,
+    );
+    expect(() => creations(`new Pool();`, { settings: broken(['src/ok/**', 'src/{a']) })).toThrow(/settings\.arena\.allocators\[0\]\.module\.path\[1\] is not a glob/);
+    const typed = { name: 't', module: 'm', owners: [{ from: 'type', type: { from: 'file', path: 'src/{x', name: 'T' } }] };
+    expect(() => creations(`new Pool();`, { settings: { allocators: [typed] } })).toThrow(/settings\.arena\.allocators\[0\]\.owners\[0\]\.type\.path is not a glob/);
+    // Closed braces are alternatives, as before.
+    expect(() => creations(`new Pool();`, { settings: broken('src/{utils,lib}/pool/**') })).not.toThrow();
+  });
+
   it('win over a built-in for the same export, and keep the built-in for the rest', () => {
     const mine = { name: 'my-pixi', module: 'pixi.js', owners: [{ from: 'new', name: 'Pool' }], acquisition: 'object', methods: { acquire: ['take'] } };
     const { found, instances } = creations(`import { Pool, BigPool } from 'pixi.js'; new Pool(); BigPool.get();`, { settings: { allocators: [mine] } });
