@@ -49,7 +49,7 @@ const typeorm: AllocatorDescription = {
     { from: 'type', type: { from: 'package', package: 'typeorm', name: 'DataSource' } },
   ],
   acquisition: 'object',
-  methods: { acquire: ['createQueryRunner'], releaseSelf: ['release'], destroy: ['destroy'] },
+  methods: { acquire: ['createQueryRunner'], acquireSelf: ['connect'], releaseSelf: ['release'], destroy: ['destroy'] },
   mustRelease: true,
   mustDestroy: false,
 };

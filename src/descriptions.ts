@@ -73,6 +73,11 @@ export interface DescriptionMethods {
   readonly release?: readonly string[];
   /** `x.m(…)` ends acquisition `x` itself: a `pg` client's `release()`, a typeorm `QueryRunner`'s. */
   readonly releaseSelf?: readonly string[];
+  /**
+   * `x.m(…)` is where acquisition `x` takes what it stands for (a typeorm `QueryRunner`'s
+   * `connect()`): when it throws nothing was taken, so it is no throw that skips the release.
+   */
+  readonly acquireSelf?: readonly string[];
   /** `owner.m(x)` returns what acquisition `x` refers to (a view of its bytes, the pooled object), which dies with `x`. */
   readonly access?: readonly string[];
   /** `owner.m()` ends every acquisition of the owner, which stays usable: `arena.reset()`, `MemPool.freeAll()`. */

@@ -32,6 +32,7 @@ import {
   type OwnedValue,
   type OwnershipModel,
   type ThrowingPoint,
+  unwrapExpression,
 } from './ownership.js';
 import { valuePassage } from './value-passing.js';
 
@@ -533,7 +534,11 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
       continue;
     }
     const candidates = pointsInRegion(throwingPointsOf(home, options.sourceCode.visitorKeys), site, through, home).filter(
-      (point) => !isWithin(point, site) && !cannotThrow(point, options.sourceCode) && !releaseCalls.some((call) => isWithin(point, call)),
+      (point) =>
+        !isWithin(point, site) &&
+        !cannotThrow(point, options.sourceCode) &&
+        !releaseCalls.some((call) => isWithin(point, call)) &&
+        !takesNothingOnThrow(point, variable, value.owner.protocol.methods.acquireSelf, options.sourceCode),
     );
     if (candidates.length === 0) continue;
     const reached = paths.reachableAmong(site, candidates, { avoiding: through });
@@ -647,6 +652,29 @@ function cannotThrow(point: ThrowingPoint, sourceCode: Readonly<TSESLint.SourceC
   if (name === null) return false;
   const known = NON_THROWING_NAMESPACES.has(callee.object.name) || NON_THROWING_CALLS.has(`${callee.object.name}.${name}`);
   return known && isGlobal(callee.object);
+}
+
+/**
+ * `await qr.connect()` where `connect` is the acquisition's `acquireSelf` method: when it throws,
+ * the runner took no connection, so there is nothing a `finally` would have to give back.
+ */
+function takesNothingOnThrow(
+  point: ThrowingPoint,
+  variable: Scope.Variable,
+  acquireSelf: ReadonlySet<string>,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): boolean {
+  if (acquireSelf.size === 0) return false;
+  const call = point.type === AST_NODE_TYPES.AwaitExpression ? unwrapExpression(point.argument) : point;
+  if (call.type !== AST_NODE_TYPES.CallExpression || call.callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+  const name = memberName(call.callee);
+  const receiver = unwrapExpression(call.callee.object);
+  return (
+    name !== null &&
+    acquireSelf.has(name) &&
+    receiver.type === AST_NODE_TYPES.Identifier &&
+    ASTUtils.findVariable(sourceCode.getScope(receiver), receiver) === variable
+  );
 }
 
 /** A point inside a `catch` or `finally` clause that itself releases: part of the cleanup, not the work. */

@@ -110,6 +110,8 @@ export interface OwnerProtocol {
     readonly release: ReadonlySet<string>;
     /** `x.m()` ends acquisition `x` itself (a `pg` client's `release()`). */
     readonly releaseSelf: ReadonlySet<string>;
+    /** `x.m()` takes what acquisition `x` stands for; nothing is taken when it throws (a typeorm runner's `connect()`). */
+    readonly acquireSelf: ReadonlySet<string>;
     /** `owner.m(x)` returns a view / the object of acquisition `x`, which dies with `x`. */
     readonly access: ReadonlySet<string>;
     /** `owner.m()` ends every acquisition; the owner stays usable. */
@@ -142,6 +144,7 @@ export function runtimeProtocol(kind: OwnerKind | 'tagged', methods: AllocatorMe
       acquire: kind === 'tagged' ? none : methods.alloc,
       release: methods.free,
       releaseSelf: none,
+      acquireSelf: none,
       access: kind === 'objectPool' ? OBJECT_METHODS : kind === 'tagged' ? none : VIEW_METHODS,
       reset: kind === 'arena' ? methods.reset : none,
       destroy: methods.destroy,

@@ -21,7 +21,7 @@ export { RUNTIME_MODULE, RUNTIME_PACKAGE } from './builtin-allocators.js';
 export type OwnerKind = 'arena' | 'pool' | 'objectPool';
 
 export type MethodRole = keyof DescriptionMethods;
-export const METHOD_ROLES: readonly MethodRole[] = ['acquire', 'release', 'releaseSelf', 'access', 'reset', 'destroy'];
+export const METHOD_ROLES: readonly MethodRole[] = ['acquire', 'acquireSelf', 'release', 'releaseSelf', 'access', 'reset', 'destroy'];
 
 /** A description's method names by role, as sets. */
 export type ResolvedMethods = { readonly [role in MethodRole]: ReadonlySet<string> };
@@ -233,6 +233,7 @@ const DESCRIPTION_KEYS = ['name', 'module', 'owners', 'acquisition', 'methods', 
 function resolveMethods(methods: DescriptionMethods | undefined): ResolvedMethods {
   return {
     acquire: new Set(methods?.acquire ?? []),
+    acquireSelf: new Set(methods?.acquireSelf ?? []),
     release: new Set(methods?.release ?? []),
     releaseSelf: new Set(methods?.releaseSelf ?? []),
     access: new Set(methods?.access ?? []),

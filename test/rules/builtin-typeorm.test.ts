@@ -12,6 +12,9 @@ runRuleTests('no-leaked-arena', leakRule, {
     // The documented transaction shape, with connect() inside the protected block.
     TO +
       'export async function f() { const qr = dataSource.createQueryRunner(); try { await qr.connect(); await qr.startTransaction(); await qr.commitTransaction(); } catch (e) { await qr.rollbackTransaction(); throw e; } finally { await qr.release(); } }',
+    // connect() before the try: when it throws the runner took no connection, so nothing leaks.
+    TO +
+      'export async function f() { const qr = dataSource.createQueryRunner(); await qr.connect(); try { await qr.startTransaction(); await qr.commitTransaction(); } catch (e) { await qr.rollbackTransaction(); throw e; } finally { await qr.release(); } }',
     // Handed on.
     TO + 'export function runner() { const qr = dataSource.createQueryRunner(); return qr; }',
     TO + 'export class Unit { qr: unknown; open() { this.qr = dataSource.createQueryRunner(); } }',
@@ -22,12 +25,13 @@ runRuleTests('no-leaked-arena', leakRule, {
   ],
   invalid: [
     {
-      // startTransaction() (or the query) throws: the runner keeps its connection.
+      // The query throws after connect() took a connection: the runner keeps it. The message names
+      // the query, not connect(), which takes nothing when it throws.
       code: TO + "export async function f() { const qr = dataSource.createQueryRunner(); await qr.connect(); await qr.query('x'); await qr.release(); }",
       errors: [
         {
           messageId: 'releaseSkippedOnThrow',
-          data: { name: 'qr', owner: 'dataSource', library: 'typeorm', call: 'dataSource.createQueryRunner', thrower: 'await qr.connect()', line: 3 },
+          data: { name: 'qr', owner: 'dataSource', library: 'typeorm', call: 'dataSource.createQueryRunner', thrower: 'await qr.query()', line: 3 },
           suggestions: [
             {
               messageId: 'moveReleaseToFinally',
@@ -40,6 +44,14 @@ runRuleTests('no-leaked-arena', leakRule, {
     {
       code: TO + "export async function f() { const qr = dataSource.createQueryRunner(); await qr.query('x'); }",
       errors: [{ messageId: 'neverReleased' }],
+    },
+    {
+      // The documented shape with startTransaction() before the try: when BEGIN fails the runner
+      // keeps the connection connect() took.
+      code:
+        TO +
+        'export async function f() { const qr = dataSource.createQueryRunner(); await qr.connect(); await qr.startTransaction(); try { await qr.commitTransaction(); } catch (e) { await qr.rollbackTransaction(); throw e; } finally { await qr.release(); } }',
+      errors: [{ messageId: 'releaseSkippedOnThrow', data: { name: 'qr', owner: 'dataSource', library: 'typeorm', call: 'dataSource.createQueryRunner', thrower: 'await qr.startTransaction()', line: 3 } }],
     },
   ],
 });
