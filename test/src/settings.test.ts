@@ -25,6 +25,7 @@ describe('parseArenaSettings: defaults', () => {
       '@thi.ng/malloc',
       'arena-runtime (arena)',
       'arena-runtime (pool)',
+      'arena-runtime (shared pool)',
       'arena-runtime (object pool)',
     ]);
     const arena = settings.descriptions.find((description) => description.name === 'arena-runtime (arena)')!;
@@ -41,7 +42,7 @@ describe('parseArenaSettings: defaults', () => {
   });
 
   it('turns built-ins off, or keeps only the named ones; the runtime stays', () => {
-    expect(names({ builtins: false })).toEqual(['arena-runtime (arena)', 'arena-runtime (pool)', 'arena-runtime (object pool)']);
+    expect(names({ builtins: false })).toEqual(['arena-runtime (arena)', 'arena-runtime (pool)', 'arena-runtime (shared pool)', 'arena-runtime (object pool)']);
     expect(names({ builtins: ['pg', 'pixi.js'] }).slice(0, 2)).toEqual(['pg', 'pixi.js']);
   });
 
@@ -119,7 +120,7 @@ describe('parseArenaSettings: the older form', () => {
 describe('parseArenaSettings: errors name the setting in plain words', () => {
   it.each<[unknown, string]>([
     [42, 'settings.arena must be an object; got the number 42'],
-    [{ modulez: [] }, 'settings.arena.modulez is not a known key (known keys: modules, allocators, builtins, debug)'],
+    [{ modulez: [] }, 'settings.arena.modulez is not a known key (known keys: modules, allocators, builtins, debug, usingDeclarations)'],
     [{ modules: 'x' }, 'settings.arena.modules must be an array of non-empty strings; got the string "x"'],
     [{ modules: ['ok', 3] }, 'settings.arena.modules[1] must be a non-empty string; got the number 3'],
     [{ allocators: {} }, 'settings.arena.allocators must be an array of allocator descriptions; got an object'],
