@@ -34,11 +34,12 @@ export default createRule<Options, MessageIds>({
   name: 'no-arena-escape',
   meta: {
     type: 'problem',
-    hasSuggestions: true,
     docs: {
       description: "Disallow arena handles and views escaping their arena's scope",
       recommended: true,
     },
+    hasSuggestions: true,
+    schema: [],
     messages: {
       returned: "{{What}} of '{{owner}}' is returned out of {{scope}}, which ends '{{owner}}'.",
       yielded: "{{What}} of '{{owner}}' is yielded out of {{scope}}; the consumer may hold it after '{{owner}}' ends.",
@@ -52,7 +53,7 @@ export default createRule<Options, MessageIds>({
       copyView: 'Copy the bytes out with .slice().',
       copyHandle: "Copy the bytes out with '{{owner}}.bytes(...).slice()' (the value becomes a Uint8Array).",
     },
-    schema: [],
+    languages: ['js/js'],
   },
   create(context) {
     const sourceCode = context.sourceCode;

@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 
-import { getAllocatorApi, type AllocatorApi, type OwnerKind } from '../src/allocators.js';
+import { getAllocatorApi, type OwnerKind } from '../src/allocators.js';
 import { mergeListeners } from '../src/code-paths.js';
 import { createRule } from '../src/create-rule.js';
 import { usingDeclarationsCompile } from '../src/using-support.js';
@@ -81,6 +81,7 @@ export default createRule<Options, MessageIds>({
         "'{{name}}' acquired from '{{owner}}' ({{library}}) is not released if '{{thrower}}' on line {{line}} throws: nothing releases it on that path and the pool loses it. Release it in a `finally` block.",
       moveReleaseToFinally: "Move '{{release}}' into a `finally` block around the code that uses '{{name}}'.",
     },
+    languages: ['js/js'],
   },
   create(context, [options]) {
     const api = getAllocatorApi(context);
@@ -179,7 +180,7 @@ export default createRule<Options, MessageIds>({
           }
         }
       }
-      const data = { kind: KIND_LABEL[owner.kind as OwnerKind], name: owner.name };
+      const data = { kind: KIND_LABEL[owner.kind], name: owner.name };
       if (described) {
         // Neither `using` nor withArena exist for another library's pools: only its own method is advised.
         const describedData = { ...data, library: protocol.name, destroy: [...protocol.methods.destroy][0] ?? 'destroy' };
@@ -221,6 +222,7 @@ export default createRule<Options, MessageIds>({
       const declaration = found.node.parent?.parent;
       if (!release || declaration?.type !== AST_NODE_TYPES.VariableDeclaration) return null;
       const list = release.statement.parent;
+      // eslint-disable-next-line eslint-plugin/no-property-in-node -- any statement list will do (Program, block, static block, namespace body)
       if (!list || !('body' in list) || !Array.isArray(list.body)) return null;
       const statements = list.body as TSESTree.Node[];
       const from = statements.indexOf(declaration);

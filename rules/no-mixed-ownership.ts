@@ -39,13 +39,14 @@ export default createRule<Options, MessageIds>({
   name: 'no-mixed-ownership',
   meta: {
     type: 'problem',
-    fixable: 'code',
-    hasSuggestions: true,
     docs: {
       description:
         'Disallow freeing memory through an owner that did not allocate it, destroying scoped arenas by hand, and freeing twice',
       recommended: true,
     },
+    fixable: 'code',
+    hasSuggestions: true,
+    schema: [],
     messages: {
       arenaMemoryFreed:
         "'{{arg}}' is memory of arena '{{owner}}' and cannot be freed by '{{call}}()': an arena releases everything at once with reset() or destroy().",
@@ -60,7 +61,7 @@ export default createRule<Options, MessageIds>({
         "'{{arg}}' is given back by '{{call}}()' on a path where '{{first}}()' on line {{line}} already gave it back ({{library}}): the pool may hand it out twice.",
       doubleEnd: "'{{owner}}' is ended on a path where line {{line}} already ended it ({{library}}).",
     },
-    schema: [],
+    languages: ['js/js'],
   },
   create(context) {
     const sourceCode = context.sourceCode;

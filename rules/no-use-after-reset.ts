@@ -27,6 +27,19 @@ export default createRule<Options, MessageIds>({
         'Disallow using a handle, view or pooled object after its arena was reset or destroyed, its pool slot was freed, or its withArena call returned',
       recommended: true,
     },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          checkOwnerCalls: {
+            type: 'boolean',
+            description: 'Also report method calls on an arena or pool after its destroy().',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{ checkOwnerCalls: true }],
     messages: {
       afterReset:
         "'{{name}}' is used after '{{call}}()' on line {{line}}: that {{kind}} of '{{owner}}' is stale (reading it throws ERR_USE_AFTER_RESET).",
@@ -44,19 +57,7 @@ export default createRule<Options, MessageIds>({
       afterOwnerEnd: "'{{name}}' is used after '{{call}}()' on line {{line}} ended '{{owner}}' ({{library}}) and every {{kind}} it had handed out.",
       ownerAfterEnd: "'{{owner}}.{{method}}()' is called after '{{call}}()' on line {{line}} ended '{{owner}}' ({{library}}).",
     },
-    schema: [
-      {
-        type: 'object',
-        properties: {
-          checkOwnerCalls: {
-            type: 'boolean',
-            description: 'Also report method calls on an arena or pool after its destroy().',
-          },
-        },
-        additionalProperties: false,
-      },
-    ],
-    defaultOptions: [{ checkOwnerCalls: true }],
+    languages: ['js/js'],
   },
   create(context, [options]) {
     const describe = (use: StaleUse): { messageId: MessageIds; data: Record<string, string | number> } => {

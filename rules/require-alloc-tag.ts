@@ -2,7 +2,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import * as ASTUtils from '@typescript-eslint/utils/ast-utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 
-import { getAllocatorApi, staticPropertyName, type AllocatorApi, type OwnerKind } from '../src/allocators.js';
+import { getAllocatorApi, staticPropertyName, type OwnerKind } from '../src/allocators.js';
 import { mergeListeners } from '../src/code-paths.js';
 import { createRule } from '../src/create-rule.js';
 import { unwrapExpression, useOwnership, type Owner } from '../src/ownership.js';
@@ -14,11 +14,6 @@ export type MessageIds = 'untaggedAlloc' | 'untaggedAllocTagged' | 'untaggedPool
 
 /** Whether an owner's creation sets a default tag: `unknown` when the options are not visible. */
 type DefaultTag = 'tagged' | 'untagged' | 'unknown';
-
-interface KnownOwner {
-  readonly kind: OwnerKind;
-  readonly defaultTag: DefaultTag;
-}
 
 /** Position of the tag argument of each arena allocation method of the runtime. */
 const ARENA_TAG_INDEX: ReadonlyMap<string, number> = new Map([
@@ -103,6 +98,7 @@ export default createRule<Options, MessageIds>({
         "{{kind}} '{{owner}}' is created without a `tag` option, so every slot it hands out is charged to MemTag.General; add `tag: {{tag}}`.",
       useTag: 'Tag it `{{tag}}`.',
     },
+    languages: ['js/js'],
   },
   create(context, [options]) {
     const api = getAllocatorApi(context);

@@ -217,17 +217,11 @@ function indentAt(code: string, offset: number): string {
   return /^[ \t]*/.exec(code.slice(start))?.[0] ?? '';
 }
 
-function lineOf(code: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (code.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** Finds the plant sites of one file for the given descriptions and returns one plant per site and kind. */
 export function plantsForFile(file: string, code: string, descriptions: readonly PlantDescription[]): Plant[] {
   let program: TSESTree.Program;
   try {
-    program = parse(code, { range: true, loc: true, jsx: file.endsWith('x'), sourceType: 'module' }) as TSESTree.Program;
+    program = parse(code, { range: true, loc: true, jsx: file.endsWith('x'), sourceType: 'module' });
   } catch {
     return [];
   }

@@ -160,7 +160,7 @@ export function mergeListeners(...listenerObjects: readonly TSESLint.RuleListene
   for (const listeners of listenerObjects) {
     for (const [key, listener] of Object.entries(listeners)) {
       if (typeof listener !== 'function') continue;
-      (merged[key] ??= []).push(listener as LooseListener);
+      (merged[key] ??= []).push(listener);
     }
   }
   const result: Record<string, LooseListener> = {};
@@ -173,7 +173,7 @@ export function mergeListeners(...listenerObjects: readonly TSESLint.RuleListene
             for (const listener of list) listener(...args);
           };
   }
-  return result as TSESLint.RuleListener;
+  return result;
 }
 
 const NO_POINTS: readonly CodePathPoint[] = [];
@@ -231,27 +231,27 @@ export class CodePathIndex {
     const listeners: Record<string, LooseListener> = {
       onCodePathStart: ((codePath: CodePath) => {
         this.frames.push({ codePath, current: new Set(), snapshot: null });
-      }) as LooseListener,
+      }),
       onCodePathEnd: (() => {
         this.frames.pop();
-      }) as LooseListener,
-      onCodePathSegmentStart: enter as LooseListener,
-      onCodePathSegmentEnd: leave as LooseListener,
-      onUnreachableCodePathSegmentStart: enter as LooseListener,
-      onUnreachableCodePathSegmentEnd: leave as LooseListener,
+      }),
+      onCodePathSegmentStart: enter,
+      onCodePathSegmentEnd: leave,
+      onUnreachableCodePathSegmentStart: enter,
+      onUnreachableCodePathSegmentEnd: leave,
     };
-    if (types.has('Identifier')) listeners['Identifier'] = recordIdentifier as LooseListener;
-    if (types.has('ThisExpression')) listeners['ThisExpression'] = record as LooseListener;
+    if (types.has('Identifier')) listeners['Identifier'] = recordIdentifier;
+    if (types.has('ThisExpression')) listeners['ThisExpression'] = record;
     for (const type of INDEXED_NODE_TYPES) {
       if (type === 'Identifier' || type === 'ThisExpression' || !types.has(type)) continue;
-      listeners[`${type}:exit`] = record as LooseListener;
+      listeners[`${type}:exit`] = record;
     }
     // A function node's exit fires while its own code path is still on the stack (the path ends
     // right after the exit listeners), so it is recorded in the enclosing frame instead.
     for (const type of ['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']) {
-      if (types.has(type)) listeners[`${type}:exit`] = ((node: TSESTree.Node) => this.record(node, 1)) as LooseListener;
+      if (types.has(type)) listeners[`${type}:exit`] = ((node: TSESTree.Node) => this.record(node, 1));
     }
-    this.listeners = listeners as TSESLint.RuleListener;
+    this.listeners = listeners;
   }
 
   private only: ReadonlySet<TSESTree.Node> | null;
@@ -357,7 +357,10 @@ export class CodePathIndex {
         if (!counted) group.size++;
         counted = true;
         let segments = group.byPath.get(point.codePath);
-        if (!segments) group.byPath.set(point.codePath, (segments = new Map()));
+        if (!segments) {
+          segments = new Map();
+          group.byPath.set(point.codePath, segments);
+        }
         const entry = { order: point.order, node };
         const list = segments.get(point.segment);
         if (list) list.push(entry);

@@ -268,7 +268,7 @@ export function nothingOutlivesBlock(
           const isCallee = parent.parent?.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent;
           if (name !== null && (ownerValue ? PRIMITIVE_OWNER_MEMBERS : PRIMITIVE_VALUE_MEMBERS).has(name)) return true;
           if (isCallee) {
-            node = parent.parent as TSESTree.CallExpression;
+            node = parent.parent;
             ownerValue = false;
             continue;
           }
@@ -355,7 +355,7 @@ export function nothingOutlivesBlock(
           const fn = parent.type === AST_NODE_TYPES.ArrowFunctionExpression ? parent : enclosingFunction(parent);
           // Returned from an inline callback: the value flows into that call's result.
           if (!fn || fn === home || !isInlineCallback(fn)) return false;
-          node = fn.parent as TSESTree.CallExpression;
+          node = fn.parent;
           ownerValue = false;
           continue;
         }

@@ -76,7 +76,7 @@ function isHarmlessRead(identifier: TSESTree.Identifier, model: OwnershipModel):
       return true;
     }
   }
-  if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(current as TSESTree.CallExpressionArgument)) {
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(current)) {
     const method = methodCallOf(parent);
     if (method && ASKING_METHODS.has(method.name)) return true;
     if (model.api.apiOf(parent.callee) === 'isTaggedLive') return true;
@@ -196,7 +196,10 @@ function ownerCallsOf(owner: Owner): ReadonlySet<TSESTree.CallExpression> {
 
 function reachesOwner(helper: FunctionNode, owner: Owner): boolean {
   let known = helperReach.get(owner);
-  if (!known) helperReach.set(owner, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    helperReach.set(owner, known);
+  }
   let reaches = known.get(helper);
   if (reaches === undefined) known.set(helper, (reaches = owner.methodCalls.some(({ call }) => isWithin(call, helper))));
   return reaches;

@@ -132,7 +132,10 @@ const runtimeProtocols = new WeakMap<AllocatorMethods, Map<OwnerKind | 'tagged',
 /** This runtime's protocol for an owner kind, with the method names of `methods`. */
 export function runtimeProtocol(kind: OwnerKind | 'tagged', methods: AllocatorMethods): OwnerProtocol {
   let byKind = runtimeProtocols.get(methods);
-  if (!byKind) runtimeProtocols.set(methods, (byKind = new Map()));
+  if (!byKind) {
+    byKind = new Map();
+    runtimeProtocols.set(methods, byKind);
+  }
   let protocol = byKind.get(kind);
   if (protocol) return protocol;
   const none: ReadonlySet<string> = new Set();
@@ -523,7 +526,10 @@ class ModelBuilder implements OwnershipModel {
       const site = fieldSiteOf(call);
       if (!site) continue;
       let fields = candidates.get(site.classNode);
-      if (!fields) candidates.set(site.classNode, (fields = new Map()));
+      if (!fields) {
+        fields = new Map();
+        candidates.set(site.classNode, fields);
+      }
       fields.set(site.name, { call, description: fields.has(site.name) ? null : description });
     }
     for (const [classNode, fields] of candidates) {
@@ -840,7 +846,7 @@ class ModelBuilder implements OwnershipModel {
       if (owner.scoping !== 'borrowed' || owner.node.type !== AST_NODE_TYPES.Identifier) continue;
       const fn = owner.node.parent;
       if (!isFunctionNode(fn)) continue;
-      const index = fn.params.indexOf(owner.node as TSESTree.Parameter);
+      const index = fn.params.indexOf(owner.node);
       if (index < 0) continue;
       let summary = summaries.get(fn);
       if (!summary) summaries.set(fn, (summary = { parameterOwners: new Map(), effects: [], returns: new Set() }));

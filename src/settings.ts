@@ -401,7 +401,7 @@ function readBuiltins(value: unknown): readonly AllocatorDescription[] {
 /** Validates raw `settings.arena` (anything a config may hold) into {@link ArenaSettings}. */
 export function parseArenaSettings(raw: unknown): ArenaSettings {
   if (raw !== undefined && raw !== null && !isPlainObject(raw)) throw mustBe('settings.arena', 'an object', raw);
-  const input = (raw ?? {}) as Record<string, unknown>;
+  const input = (raw ?? {});
   checkKeys(input, SETTINGS_KEYS, 'settings.arena');
   const extraModules = input['modules'] === undefined ? [] : readStringList(input['modules'], 'settings.arena.modules');
   const rawAllocators = input['allocators'];

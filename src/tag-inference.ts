@@ -175,7 +175,7 @@ export function inferTagForValue(expression: TSESTree.Expression): BuiltInTag | 
       return (name === null ? null : tagOfName(name)) ?? tagOfType(parent.typeAnnotation);
     }
     case AST_NODE_TYPES.CallExpression: {
-      if (!parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return null;
+      if (!parent.arguments.includes(node)) return null;
       const callee = parent.callee;
       if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
       const method = staticPropertyName(callee);

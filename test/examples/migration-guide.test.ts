@@ -92,7 +92,7 @@ describe('docs/guides/migration.md', () => {
       expect(results.length).toBeGreaterThanOrEqual(4);
       expect(results.flatMap((result) => result.messages.map((message) => `${result.filePath}: ${message.ruleId}`))).toEqual([]);
       // The config really enables the plugin's rules.
-      const rules = await eslint.calculateConfigForFile(join(root, SNIPPET_PATH));
+      const rules: unknown = await eslint.calculateConfigForFile(join(root, SNIPPET_PATH));
       expect(Object.keys((rules as { rules: Record<string, unknown> }).rules).filter((id) => id.startsWith('arena/')).length).toBeGreaterThanOrEqual(5);
     } finally {
       rmSync(directory, { recursive: true, force: true });

@@ -218,7 +218,7 @@ describe('a settings error in ESLint', () => {
 describe('docs/settings.md', () => {
   it('shows every built-in description exactly as the code has it', () => {
     const docs = readFileSync(new URL('../../docs/settings.md', import.meta.url), 'utf8');
-    const shown = [...docs.matchAll(/^### `([^`]+)`\n[\s\S]*?```json\n([\s\S]*?)\n```/gm)].map((match) => [match[1], JSON.parse(match[2]!)]);
+    const shown = [...docs.matchAll(/^### `([^`]+)`\n[\s\S]*?```json\n([\s\S]*?)\n```/gm)].map((match) => [match[1], JSON.parse(match[2]!) as unknown]);
     expect(shown).toEqual(BUILTIN_DESCRIPTIONS.map((description) => [description.name, description]));
   });
 });

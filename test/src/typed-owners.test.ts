@@ -118,7 +118,7 @@ describe('typeOwnerLookup: type specifiers', () => {
         {
           files: ['**/*.ts'],
           languageOptions: { parser: tsParser as unknown as Linter.Parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory } },
-          plugins: { probe: { rules: { probe: rule as never } } },
+          plugins: { probe: { rules: { probe: rule } } },
           rules: { 'probe/probe': 'error' },
           settings: { arena: descriptions },
         },

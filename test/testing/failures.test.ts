@@ -32,7 +32,7 @@ describe('injectAllocationFailures', () => {
     try {
       arena.alloc(8);
       expect(() => arena.alloc(16, MemTag.Edge)).toThrow(
-        expect.objectContaining({ code: 'ERR_OUT_OF_MEMORY', message: expect.stringMatching(/arena "request" \(tag Edge\)/) }),
+        expect.objectContaining({ code: 'ERR_OUT_OF_MEMORY', message: expect.stringMatching(/arena "request" \(tag Edge\)/) as unknown }),
       );
       arena.alloc(8);
       expect(injection.failures).toEqual([{ index: 2, kind: 'arena', owner: 'request', tag: 'Edge', size: 16 }]);
@@ -194,7 +194,7 @@ describe('forEachAllocationFailure', () => {
     );
     // 4 scratch allocs + 4 pool allocs + 1 tagged alloc.
     expect(sweep.allocations).toBe(9);
-    expect(sweep.runs.map((run) => run.outcome)).toEqual([...Array(9).fill('recovered'), 'clean']);
+    expect(sweep.runs.map((run) => run.outcome)).toEqual([...Array<string>(9).fill('recovered'), 'clean']);
     expect(sweep.runs.map((run) => run.failure?.kind ?? 'none')).toEqual([
       'arena', 'pool', 'arena', 'pool', 'arena', 'pool', 'arena', 'pool', 'tagged', 'none',
     ]);

@@ -119,7 +119,7 @@ describe('expectNoLeaks', () => {
     const pool = createPool(16, 2, 'p');
     let thrown: unknown;
     try {
-      expectNoLeaks(() => {
+      void expectNoLeaks(() => {
         pool.alloc();
         throw new Error('boom');
       });
