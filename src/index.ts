@@ -43,3 +43,6 @@ const plugin: ArenaPlugin = {
 Object.assign(configs, createConfigs(plugin, rules));
 
 export default plugin;
+// `require('eslint-plugin-arena')` (Node's require of ES modules) returns the plugin object itself,
+// not this module's namespace, as CommonJS configs and tools such as eslint-doc-generator expect.
+export { plugin as 'module.exports' };

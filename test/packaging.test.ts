@@ -227,7 +227,8 @@ describe('the plugin installed from its tarball', () => {
     writeFileSync(
       join(project, 'load.cjs'),
       [
-        "const plugin = require('eslint-plugin-arena').default;",
+        // The plugin object itself, as CommonJS configs expect (its `module.exports` export).
+        "const plugin = require('eslint-plugin-arena');",
         "const same = require('eslint-plugin-arena/runtime').createArena === require('arena-runtime').createArena;",
         'console.log(JSON.stringify({ name: plugin.meta.name, rules: Object.keys(plugin.rules).length, same }));',
       ].join('\n'),
