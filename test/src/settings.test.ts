@@ -152,7 +152,7 @@ describe('parseArenaSettings: errors name the setting in plain words', () => {
     ],
     [
       { allocators: [{ name: 'x', module: 'm', owners: [{ from: 'new', name: 'P' }], methods: { take: ['get'] } }] },
-      'settings.arena.allocators[0].methods.take is not a known key (known keys: acquire, release, releaseSelf, access, reset, destroy)',
+      'settings.arena.allocators[0].methods.take is not a known key (known keys: acquire, acquireSelf, release, releaseSelf, access, reset, destroy)',
     ],
     [
       { allocators: [{ name: 'x', module: 'm', owners: [{ from: 'new', name: 'P' }], mustRelease: 'yes' }] },
