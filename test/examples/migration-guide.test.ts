@@ -3,7 +3,7 @@
 //   <!-- from: path#region -->          equals the `// #region region` ... `// #endregion` of that file
 //   <!-- lint: rule-a, rule-b -->        linted with configs.strict: exactly these findings, in order
 //   <!-- lint: clean -->                 linted with configs.strict: no findings
-//   <!-- fix: recommended -->            `eslint --fix` with configs.recommended turns this block into
+//   <!-- fix: recommended -->            `eslint --fix` with configs.recommended (and step 0's settings) turns this block into
 //   <!-- fixed -->                         the next one, which carries this annotation
 //   <!-- config -->                      an eslint.config.js: loading it and linting the migrated example
 //                                        with it gives no findings
@@ -25,7 +25,9 @@ const SNIPPET_PATH = 'examples/edge-graph/arena/guide-snippet.ts';
 const baseConfig: Linter.Config = { files: ['**/*.ts'], languageOptions: { parser, sourceType: 'module' } };
 
 async function lintSnippet(code: string, config: 'strict' | 'recommended', fix = false): Promise<{ ruleIds: string[]; output: string }> {
-  const eslint = new ESLint({ cwd: root, fix, overrideConfigFile: true, overrideConfig: [baseConfig, { ...plugin.configs[config], files: ['**/*.ts'] }] });
+  // The guide's step 0 config says `using` compiles in this project (settings.arena.usingDeclarations).
+  const usingCompiles: Linter.Config = { settings: { arena: { usingDeclarations: true } } };
+  const eslint = new ESLint({ cwd: root, fix, overrideConfigFile: true, overrideConfig: [baseConfig, { ...plugin.configs[config], files: ['**/*.ts'] }, usingCompiles] });
   const [result] = await eslint.lintText(`${code}\n`, { filePath: SNIPPET_PATH });
   const fatal = result!.messages.find((message) => message.fatal === true);
   if (fatal !== undefined) throw new Error(`snippet does not parse: ${fatal.message}`);
