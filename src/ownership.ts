@@ -404,6 +404,7 @@ class ModelBuilder implements OwnershipModel {
     this.collectOwners();
     this.collectFieldOwners();
     this.collectAnnotatedOwners();
+    this.collectAnnotatedFields();
     if (typeOwner) this.collectTypedOwners(typeOwner);
     this.bindParameterProperties();
     this.resolveOwnerAliases();
@@ -627,6 +628,57 @@ class ModelBuilder implements OwnershipModel {
     this.ownerByVariable.set(alias, owner);
     owner.variables.push(alias);
     return alias;
+  }
+
+  /**
+   * `private readonly traversal: Arena` / `internalPool: Pool<Driver>`: a field annotated with an
+   * owner type and set only in the constructor holds an owner made elsewhere, reached as
+   * `this.traversal` in the class's methods. A field also written outside the constructor is
+   * skipped (which owner it holds at a given point is not followed), as is one that holds an
+   * owner created in the class (collectFieldOwners).
+   */
+  private collectAnnotatedFields(): void {
+    for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
+      if (scope.type !== 'class') continue;
+      const classNode = scope.block;
+      if (classNode.type !== AST_NODE_TYPES.ClassDeclaration && classNode.type !== AST_NODE_TYPES.ClassExpression) continue;
+      const fields = new Map<string, { property: TSESTree.PropertyDefinition; description: ResolvedDescription }>();
+      for (const element of classNode.body.body) {
+        if (element.type !== AST_NODE_TYPES.PropertyDefinition || element.static || element.computed || element.value) continue;
+        if (element.key.type !== AST_NODE_TYPES.Identifier) continue;
+        const description = this.api.descriptionOfType(element.typeAnnotation);
+        if (description) fields.set(element.key.name, { property: element, description });
+      }
+      if (fields.size === 0) continue;
+      const members = new Map<string, TSESTree.MemberExpression[]>();
+      const writtenOutsideConstructor = new Set<string>();
+      forEachThisMember(classNode, this.sourceCode.visitorKeys, (member, name) => {
+        if (!fields.has(name)) return;
+        const parent = member.parent;
+        if ((parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) || parent?.type === AST_NODE_TYPES.UpdateExpression) {
+          const method = enclosingFunction(member)?.parent;
+          if (method?.type !== AST_NODE_TYPES.MethodDefinition || method.kind !== 'constructor') writtenOutsideConstructor.add(name);
+          else if (parent.type === AST_NODE_TYPES.AssignmentExpression && this.createsOwner(parent.right)) writtenOutsideConstructor.add(name);
+          return;
+        }
+        const list = members.get(name) ?? [];
+        list.push(member);
+        members.set(name, list);
+      });
+      for (const [name, { property, description }] of fields) {
+        if (writtenOutsideConstructor.has(name)) continue;
+        const owner = this.addOwner(
+          { kind: description.kind, scoping: 'borrowed', node: property.key as TSESTree.Identifier, name: `this.${name}`, creation: null, scopedCall: null, protocol: description },
+          null,
+        );
+        for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
+      }
+    }
+  }
+
+  private createsOwner(expression: TSESTree.Expression): boolean {
+    const value = unwrapExpression(expression);
+    return (value.type === AST_NODE_TYPES.CallExpression || value.type === AST_NODE_TYPES.NewExpression) && this.api.creationOf(value) !== null;
   }
 
   /** Parameters annotated `Arena` / `Pool` / `ObjectPool<T>`: owners borrowed from the caller. */

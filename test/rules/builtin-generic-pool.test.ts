@@ -69,9 +69,22 @@ runRuleTests('no-mixed-ownership', mixedRule, {
   ],
 });
 
+// A pool kept in a field annotated with generic-pool's type, made elsewhere (exasol-driver-ts style).
+const FIELD =
+  "import type { Pool } from 'generic-pool';\ndeclare function use(r: unknown): Promise<void>;\nexport class Driver {\n  private readonly internalPool: Pool<{ n: number }>;\n  constructor(pool: Pool<{ n: number }>) { this.internalPool = pool; }\n";
+
 runRuleTests('no-use-after-reset', useRule, {
-  valid: [GP + 'export async function f() { const r = await pool.acquire(); await use(r); await pool.release(r); }'],
+  valid: [
+    GP + 'export async function f() { const r = await pool.acquire(); await use(r); await pool.release(r); }',
+    FIELD + '  async run() { const r = await this.internalPool.acquire(); await use(r); await this.internalPool.release(r); }\n}',
+    // Reassigned outside the constructor: which pool the field holds is not followed.
+    "import type { Pool } from 'generic-pool';\ndeclare function use(r: unknown): Promise<void>;\nexport class Driver {\n  private internalPool: Pool<{ n: number }>;\n  constructor(pool: Pool<{ n: number }>) { this.internalPool = pool; }\n  swap(pool: Pool<{ n: number }>) { this.internalPool = pool; }\n  async run() { const r = await this.internalPool.acquire(); await this.internalPool.release(r); await use(r); }\n}",
+  ],
   invalid: [
+    {
+      code: FIELD + '  async run() { const r = await this.internalPool.acquire(); await this.internalPool.release(r); await use(r); }\n}',
+      errors: [{ messageId: 'afterRelease', data: { name: 'r', call: 'this.internalPool.release', line: 6, owner: 'this.internalPool', library: 'generic-pool', kind: 'object' } }],
+    },
     {
       code: GP + 'export async function f() { const r = await pool.acquire(); await pool.release(r); await use(r); }',
       errors: [{ messageId: 'afterRelease', data: { name: 'r', call: 'pool.release', line: 4, owner: 'pool', library: 'generic-pool', kind: 'object' } }],

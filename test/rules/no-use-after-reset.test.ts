@@ -3,8 +3,13 @@ import { runRuleTests } from '../fixtures/rule-tester.js';
 
 const IMPORT = `import { createArena, createPool, createObjectPool, withArena, allocTagged, freeTagged, MemTag } from 'eslint-plugin-arena/runtime';\n`;
 
+// An arena kept in a field annotated `Arena`, made by the caller (the edge graph's traversal arena).
+const ARENA_FIELD =
+  "import { MemTag, type Arena } from 'eslint-plugin-arena/runtime';\nclass Graph {\n  private readonly scratch: Arena;\n  constructor(scratch: Arena) { this.scratch = scratch; }\n";
+
 runRuleTests('no-use-after-reset', rule, {
   valid: [
+    ARENA_FIELD + '  walk() { this.scratch.reset(); const h = this.scratch.alloc(8, MemTag.Temp); return this.scratch.bytes(h)[0]; }\n}',
     // Arrays built by map(cb) are read before the reset; a map over them after it makes numbers.
     IMPORT + `function f(xs: number[]) { using a = createArena(64, 'a'); const hs = xs.map((x) => a.alloc(x)); let s = 0; for (const h of hs) s += a.bytes(h)[0]!; a.reset(); const again = xs.map((x) => a.alloc(x)); for (const h of again) a.bytes(h); return s; }`,
     // A map callback whose result is not owned memory: sizes, copies.
@@ -114,6 +119,10 @@ runRuleTests('no-use-after-reset', rule, {
     IMPORT + `const a = createArena(64, 'a'); function reset() { a.reset(); } function read(h: number) { return h; } read(a.alloc(8));`,
   ],
   invalid: [
+    {
+      code: ARENA_FIELD + '  walk() { const h = this.scratch.alloc(8, MemTag.Temp); this.scratch.reset(); return this.scratch.bytes(h)[0]; }\n}',
+      errors: [{ messageId: 'afterReset' }],
+    },
     {
       // A dead handle returned to a caller, who can do nothing with it but dereference it.
       code: IMPORT + `function f() { const a = createArena(64, 'a'); const h = a.alloc(8); a.destroy(); return h; }`,
