@@ -471,6 +471,7 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
   const found: UnreleasedAcquisition[] = [];
   const releasesByArgument = new Map<TSESTree.Node, TSESTree.CallExpression>();
   for (const event of model.frees) if (event.argument) releasesByArgument.set(unwrapValue(event.argument), event.call);
+  const releaseCallsOfAll = new Set(releasesByArgument.values());
   for (const value of model.values) {
     if (!value.owner.protocol.mustRelease) continue;
     const home = enclosingFunction(value.origin);
@@ -510,7 +511,7 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
           unknown = true;
           break;
         }
-        through.push(guardOf(release, variable, options.sourceCode) ?? release);
+        through.push(guardOf(release, variable, releaseCallsOfAll, options.sourceCode) ?? release);
         releaseCalls.push(release);
         continue;
       }
@@ -555,7 +556,12 @@ export function findUnreleasedAcquisitions(model: OwnershipModel, paths: CodePat
  * test. The code paths fork there without knowing the variable was just assigned, so the path
  * check asks that every path reaches the test instead. Null for an unguarded release.
  */
-function guardOf(release: TSESTree.CallExpression, variable: Scope.Variable, sourceCode: Readonly<TSESLint.SourceCode>): TSESTree.Identifier | null {
+function guardOf(
+  release: TSESTree.CallExpression,
+  variable: Scope.Variable,
+  releases: ReadonlySet<TSESTree.CallExpression>,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): TSESTree.Identifier | null {
   const isVariable = (node: TSESTree.Node): node is TSESTree.Identifier =>
     node.type === AST_NODE_TYPES.Identifier && ASTUtils.findVariable(sourceCode.getScope(node), node) === variable;
   const testedVariable = (test: TSESTree.Node): TSESTree.Identifier | null => {
@@ -568,7 +574,14 @@ function guardOf(release: TSESTree.CallExpression, variable: Scope.Variable, sou
   };
   const callee = release.callee;
   if (callee.type === AST_NODE_TYPES.MemberExpression && callee.optional && isVariable(callee.object)) return callee.object;
+  // `if (client.broken) pool.destroy(client); else pool.release(client);`: released either way.
+  const releasesOnBothBranches = (statement: TSESTree.IfStatement, child: TSESTree.Node): boolean => {
+    const other = statement.consequent === child ? statement.alternate : statement.consequent;
+    const call = other ? soleCallOf(other) : null;
+    return call !== null && releases.has(call) && [call.callee, ...call.arguments].some((node) => isVariable(unwrapExpression(node)) || (node.type === AST_NODE_TYPES.MemberExpression && isVariable(unwrapExpression(node.object))));
+  };
   for (let child: TSESTree.Node = release, parent = release.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === AST_NODE_TYPES.IfStatement && parent.alternate && releasesOnBothBranches(parent, child)) continue;
     if (parent.type === AST_NODE_TYPES.IfStatement && parent.consequent === child) return testedVariable(parent.test);
     if (parent.type === AST_NODE_TYPES.LogicalExpression && parent.operator === '&&' && parent.right === child) return testedVariable(parent.left);
     if (
@@ -582,6 +595,17 @@ function guardOf(release: TSESTree.CallExpression, variable: Scope.Variable, sou
     if (parent.type === AST_NODE_TYPES.BlockStatement && parent.body.length !== 1) return null;
   }
   return null;
+}
+
+/** The one call a statement makes (`x();`, `await x();`, `{ x(); }`), or null. */
+function soleCallOf(statement: TSESTree.Node): TSESTree.CallExpression | null {
+  let current: TSESTree.Node = statement;
+  for (;;) {
+    if (current.type === AST_NODE_TYPES.BlockStatement && current.body.length === 1) current = current.body[0]!;
+    else if (current.type === AST_NODE_TYPES.ExpressionStatement) current = current.expression;
+    else if (current.type === AST_NODE_TYPES.AwaitExpression || current.type === AST_NODE_TYPES.ChainExpression) current = current.type === AST_NODE_TYPES.AwaitExpression ? current.argument : current.expression;
+    else return current.type === AST_NODE_TYPES.CallExpression ? current : null;
+  }
 }
 
 const LOOP_TYPES: ReadonlySet<string> = new Set([

@@ -14,6 +14,9 @@ runRuleTests('no-leaked-arena', leakRule, {
     GP + 'export async function f() { const r = await pool.acquire(); try { await use(r); } finally { await pool.release(r); } }',
     // destroy(r) gives it back too (a broken resource).
     GP + 'export async function f() { const r = await pool.acquire(); try { await use(r); } catch (e) { await pool.destroy(r); throw e; } await pool.release(r); }',
+    // Destroyed when broken, released otherwise, in a finally guarded by a test of the variable.
+    GP +
+      'export async function f() { let r; try { r = await pool.acquire(); return await use(r); } finally { if (r) { if ((r as { broken?: boolean }).broken) { await pool.destroy(r); } else { await pool.release(r); } } } }',
     // Handed to the caller.
     GP + 'export async function borrow() { const r = await pool.acquire(); return r; }',
     // Namespace import and a `new Pool`.
@@ -25,6 +28,11 @@ runRuleTests('no-leaked-arena', leakRule, {
     'function createPool() { return { acquire: async () => 1, release: async (_: number) => {} }; }\nconst pool = createPool();\nexport async function f() { const r = await pool.acquire(); void r; }',
   ],
   invalid: [
+    {
+      // Only the broken branch gives it back.
+      code: GP + 'export async function f() { let r; try { r = await pool.acquire(); return await use(r); } finally { if (r) { if ((r as { broken?: boolean }).broken) { await pool.destroy(r); } } } }',
+      errors: [{ messageId: 'notReleasedOnEveryPath' }],
+    },
     {
       code: GP + 'export async function f() {\n  const r = await pool.acquire();\n  await use(r);\n  await pool.release(r);\n}',
       errors: [
