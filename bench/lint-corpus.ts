@@ -407,3 +407,15 @@ export function longFunction(allocations: number): CorpusFile {
   lines.push('  arena.destroy();', '  return total;', '}', '');
   return { filename: `corpus/long-function-${allocations}.ts`, code: lines.join('\n') };
 }
+
+/** The rules both lint benches run without the plugin: what a typical project lints with anyway. */
+export const BASELINE_RULES: Readonly<Record<string, 'error'>> = {
+  'no-debugger': 'error',
+  'no-dupe-keys': 'error',
+  'no-unreachable': 'error',
+  'no-fallthrough': 'error',
+  'no-constant-condition': 'error',
+  'prefer-const': 'error',
+  'no-var': 'error',
+  eqeqeq: 'error',
+};

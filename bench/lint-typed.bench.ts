@@ -14,31 +14,15 @@ import { ESLint, type Linter } from 'eslint';
 
 import plugin from '../src/index.js';
 import { machineLine, markdownTable, writeDocSection } from './doc-section.js';
-import { generateCorpus } from './lint-corpus.js';
+import { BASELINE_RULES, generateCorpus } from './lint-corpus.js';
+import { median } from './runtime-harness.js';
 
 const CORPUS_LINES = 20_000;
 const ROUNDS = 5;
 const WARMUP_ROUNDS = 1;
 const BAR = 0.1;
 
-const BASELINE_RULES: Linter.RulesRecord = {
-  'no-debugger': 'error',
-  'no-dupe-keys': 'error',
-  'no-unreachable': 'error',
-  'no-fallthrough': 'error',
-  'no-constant-condition': 'error',
-  'prefer-const': 'error',
-  'no-var': 'error',
-  eqeqeq: 'error',
-};
-
 const ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url));
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 async function lintOne(eslint: ESLint, code: string, filePath: string): Promise<{ milliseconds: number; problems: number }> {
   const start = process.cpuUsage();

@@ -12,7 +12,8 @@ import { ESLint, Linter } from 'eslint';
 
 import plugin from '../src/index.js';
 import { machineLine, markdownTable, writeDocSection } from './doc-section.js';
-import { generateCorpus, longFunction, type CorpusFile } from './lint-corpus.js';
+import { BASELINE_RULES, generateCorpus, longFunction, type CorpusFile } from './lint-corpus.js';
+import { median } from './runtime-harness.js';
 
 const CORPUS_LINES = 50_000;
 const ROUNDS = 5;
@@ -25,17 +26,6 @@ const LONG_FUNCTION_SIZES = [800, 1_600] as const;
 const LONG_FUNCTION_ROUNDS = 3;
 /** A long function may cost at most this multiple of the parser alone. */
 const LONG_FUNCTION_BAR = 2;
-
-const BASELINE_RULES: Linter.RulesRecord = {
-  'no-debugger': 'error',
-  'no-dupe-keys': 'error',
-  'no-unreachable': 'error',
-  'no-fallthrough': 'error',
-  'no-constant-condition': 'error',
-  'prefer-const': 'error',
-  'no-var': 'error',
-  eqeqeq: 'error',
-};
 
 const baseline: Linter.Config[] = [
   { files: ['**/*.ts'], languageOptions: { parser, sourceType: 'module' }, rules: BASELINE_RULES },
@@ -86,12 +76,6 @@ async function lintCorpusPaired(engines: Readonly<Record<'baseline' | 'plugin', 
     }
   }
   return totals;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Time per plugin rule over one pass (ESLint's `stats`), to show where the overhead goes. */

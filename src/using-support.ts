@@ -8,25 +8,12 @@
  * Otherwise it is not known, and the rules offer the rewrite as a suggestion only.
  */
 
-import { createRequire } from 'node:module';
 
 import type { TSESLint } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
+import { loadTypeScript } from './module-resolution.js';
 import { getArenaSettings } from './settings.js';
-
-let typescript: typeof ts | null | undefined;
-
-function loadTypeScript(): typeof ts | null {
-  if (typescript === undefined) {
-    try {
-      typescript = createRequire(import.meta.url)('typescript') as typeof ts;
-    } catch {
-      typescript = null;
-    }
-  }
-  return typescript;
-}
 
 const byProgram = new WeakMap<ts.Program, boolean>();
 
