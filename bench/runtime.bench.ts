@@ -216,13 +216,13 @@ interface AccessFixture {
 
 function accessFixture(): AccessFixture {
   const arena = runtime.createArena(BATCH * RECORD * 2, 'bench-access');
-  const pool = runtime.createPool(RECORD, BATCH, 'bench-access-pool');
+  const pool = runtime.createPool(RECORD, BATCH, 'bench-access-pool', { tag: runtime.MemTag.General });
   const arenaHandles = new Float64Array(BATCH);
   const poolHandles = new Float64Array(BATCH);
   const arenaOffsets = new Int32Array(BATCH);
   const poolOffsets = new Int32Array(BATCH);
   for (let index = 0; index < BATCH; index++) {
-    const handle = arena.allocAligned(RECORD, 8);
+    const handle = arena.allocAligned(RECORD, 8, runtime.MemTag.General);
     arenaHandles[index] = handle;
     const view = arena.bytes(handle);
     for (let byte = 0; byte < RECORD; byte++) view[byte] = (index + byte) & 0xff;
@@ -720,8 +720,8 @@ async function main(): Promise<void> {
   const allocTimings = timeCases(allocCases, ROUNDS);
 
   // 2. Pools.
-  const pool = runtime.createPool(64, BATCH, 'bench-pool');
-  const objectPool = runtime.createObjectPool(() => new Edge(0, 0, 0, 0, 0, 0, 0, 0), BATCH, 'bench-object-pool');
+  const pool = runtime.createPool(64, BATCH, 'bench-pool', { tag: runtime.MemTag.General });
+  const objectPool = runtime.createObjectPool(() => new Edge(0, 0, 0, 0, 0, 0, 0, 0), BATCH, 'bench-object-pool', { tag: runtime.MemTag.General });
   const POOL_CASE = 'pool.alloc + free (64-byte slots, handles in a Float64Array)';
   const NEW_CASE = 'new Edge() (8 fields, GC reclaims)';
   const poolCases: BenchCase[] = [
@@ -831,7 +831,7 @@ async function main(): Promise<void> {
   };
 
   // 6. Where handles box.
-  const boxingPool = runtime.createPool(16, BATCH, 'bench-boxing');
+  const boxingPool = runtime.createPool(16, BATCH, 'bench-boxing', { tag: runtime.MemTag.General });
   const boxingArena = runtime.createArena(BATCH * 16 * 2, 'bench-boxing');
   const boxing = boxingCases(boxingPool, boxingArena).map(({ name, run }) => ({ name, bytes: heapBytesPerOp(run, BATCH * 20) }));
   boxingPool.destroy();
@@ -955,7 +955,7 @@ async function main(): Promise<void> {
   // A handle above the small-integer range is a double: returned from a call that is not inlined it
   // is boxed in a 16-byte HeapNumber, which is what a nonzero heap-bytes figure usually means.
   const probeArena = runtime.createArena(64, 'bench-probe');
-  const sampleHandle = probeArena.alloc(8);
+  const sampleHandle = probeArena.alloc(8, runtime.MemTag.General);
   probeArena.destroy();
   const handleIsSmall = Number.isInteger(sampleHandle) && sampleHandle <= 2 ** 30 - 1;
   const seconds = ((Date.now() - started) / 1000).toFixed(0);

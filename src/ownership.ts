@@ -668,7 +668,7 @@ class ModelBuilder implements OwnershipModel {
       for (const [name, { property, description }] of fields) {
         if (writtenOutsideConstructor.has(name)) continue;
         const owner = this.addOwner(
-          { kind: description.kind, scoping: 'borrowed', node: property.key as TSESTree.Identifier, name: `this.${name}`, creation: null, scopedCall: null, protocol: description },
+          { kind: description.kind, scoping: 'borrowed', node: property.key, name: `this.${name}`, creation: null, scopedCall: null, protocol: description },
           null,
         );
         for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
