@@ -3,6 +3,8 @@
 // runtime alone (no eslint, no typescript: import and require both work), one with the plugin, its
 // peers and the TypeScript parser (a use-after-reset is found). The registry is only asked for what
 // is not in npm's cache already (`--prefer-offline`); the runtime-only install is fully offline.
+// `npm test` runs this file on its own, after the rest (`test:packaging`): the plugin's prepack cleans
+// and rebuilds dist/ and runtime/dist/, which the type-aware tests read through `arena-runtime`.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
