@@ -15,9 +15,12 @@ import { typeOwnerLookup } from '../../src/typed-owners.js';
 import { runRuleTests } from '../fixtures/rule-tester.js';
 
 const fixtureDirectory = fileURLToPath(new URL('./typed/', import.meta.url));
+// typescript-eslint switches to its single-run program when CI=true; under it TypeScript throws inside
+// getLocalModuleSpecifier during these lookups (not yet understood, see the closing note of stop 7),
+// so the fixtures ask for the ordinary program in CI and locally alike.
 const typed = {
   filename: 'file.ts',
-  languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory } },
+  languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory, disallowAutomaticSingleRunInference: true } },
 };
 const RT = `import { createPool, type Arena, type Pool } from 'eslint-plugin-arena/runtime';\ninterface Context { readonly arena: Arena; readonly pool: Pool | null }\ntype Scratch = Arena;\n`;
 
@@ -117,7 +120,7 @@ describe('typeOwnerLookup: type specifiers', () => {
       [
         {
           files: ['**/*.ts'],
-          languageOptions: { parser: tsParser as unknown as Linter.Parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory } },
+          languageOptions: { parser: tsParser as unknown as Linter.Parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory, disallowAutomaticSingleRunInference: true } },
           plugins: { probe: { rules: { probe: rule } } },
           rules: { 'probe/probe': 'error' },
           settings: { arena: descriptions },
@@ -189,7 +192,7 @@ describe('type-aware owners imported from another module', () => {
       [
         {
           files: ['**/*.ts'],
-          languageOptions: { parser: tsParser as unknown as Linter.Parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory } },
+          languageOptions: { parser: tsParser as unknown as Linter.Parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDirectory, disallowAutomaticSingleRunInference: true } },
           plugins: { probe: { rules: { probe: rule as never } } },
           rules: { 'probe/probe': 'error' },
           settings: {
