@@ -870,17 +870,8 @@ class ModelBuilder implements OwnershipModel {
         const written = (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === node) || parent?.type === AST_NODE_TYPES.UpdateExpression;
         if (!written) accesses.reads.push(node);
       }
-      for (const childKey of this.sourceCode.visitorKeys[node.type] ?? []) {
-        const child = (node as unknown as Record<string, unknown>)[childKey];
-        for (const item of Array.isArray(child) ? child : [child]) {
-          if (!item || typeof item !== 'object' || typeof (item as { type?: unknown }).type !== 'string') continue;
-          const childNode = item as TSESTree.Node;
-          if (isFunctionNode(childNode) || childNode.type === AST_NODE_TYPES.ClassDeclaration || childNode.type === AST_NODE_TYPES.ClassExpression) continue;
-          walk(childNode);
-        }
-      }
     };
-    walk(fn.body);
+    walkOwnCode(fn, this.sourceCode.visitorKeys, walk);
     this.memberCache.set(cacheKey, accesses);
     return (found = accesses);
   }
@@ -1574,25 +1565,15 @@ const throwingPointCache = new WeakMap<FunctionNode, readonly ThrowingPoint[]>()
  * Every call, `new` and `await` evaluated by `fn` itself (not inside functions it defines), in
  * source order: each may throw. One walk per function, cached.
  */
-export function throwingPointsOf(fn: FunctionNode, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): readonly ThrowingPoint[] {
+export function throwingPointsOf(fn: FunctionNode, visitorKeys: VisitorKeys): readonly ThrowingPoint[] {
   const cached = throwingPointCache.get(fn);
   if (cached) return cached;
   const points: ThrowingPoint[] = [];
-  const walk = (node: TSESTree.Node): void => {
+  walkOwnCode(fn, visitorKeys, (node) => {
     if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression || node.type === AST_NODE_TYPES.AwaitExpression) {
       points.push(node);
     }
-    for (const key of visitorKeys[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      for (const item of Array.isArray(child) ? child : [child]) {
-        if (!item || typeof item !== 'object' || typeof (item as { type?: unknown }).type !== 'string') continue;
-        const childNode = item as TSESTree.Node;
-        if (isFunctionNode(childNode) || childNode.type === AST_NODE_TYPES.ClassDeclaration || childNode.type === AST_NODE_TYPES.ClassExpression) continue;
-        walk(childNode);
-      }
-    }
-  };
-  walk(fn.body);
+  });
   points.sort((a, b) => a.range[0] - b.range[0]);
   throwingPointCache.set(fn, points);
   return points;
@@ -1663,7 +1644,7 @@ function fieldSiteOf(call: TSESTree.CallExpression | TSESTree.NewExpression): { 
  */
 function forEachThisMember(
   classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression,
-  visitorKeys: Readonly<Record<string, readonly string[] | undefined>>,
+  visitorKeys: VisitorKeys,
   visit: (member: TSESTree.MemberExpression, name: string) => void,
 ): void {
   const walk = (node: TSESTree.Node): void => {
@@ -1671,24 +1652,42 @@ function forEachThisMember(
       const name = fieldName(node.property, node.computed);
       if (name !== null) visit(node, name);
     }
-    for (const key of visitorKeys[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      for (const item of Array.isArray(child) ? child : [child]) {
-        if (!item || typeof item !== 'object' || typeof (item as { type?: unknown }).type !== 'string') continue;
-        const childNode = item as TSESTree.Node;
-        // A new `this`: nested classes and non-arrow functions that are not this class's methods.
-        if (childNode.type === AST_NODE_TYPES.ClassDeclaration || childNode.type === AST_NODE_TYPES.ClassExpression) continue;
-        if (
-          (childNode.type === AST_NODE_TYPES.FunctionExpression || childNode.type === AST_NODE_TYPES.FunctionDeclaration) &&
-          !(node.type === AST_NODE_TYPES.MethodDefinition && node.parent === classNode.body)
-        ) {
-          continue;
-        }
-        walk(childNode);
+    forEachChild(node, visitorKeys, (child) => {
+      // A new `this`: nested classes and non-arrow functions that are not this class's methods.
+      if (child.type === AST_NODE_TYPES.ClassDeclaration || child.type === AST_NODE_TYPES.ClassExpression) return;
+      if (
+        (child.type === AST_NODE_TYPES.FunctionExpression || child.type === AST_NODE_TYPES.FunctionDeclaration) &&
+        !(node.type === AST_NODE_TYPES.MethodDefinition && node.parent === classNode.body)
+      ) {
+        return;
       }
-    }
+      walk(child);
+    });
   };
   walk(classNode.body);
+}
+
+type VisitorKeys = Readonly<Record<string, readonly string[] | undefined>>;
+
+/** Calls `visit` for each child node of `node`, in visitor-key (source) order. */
+function forEachChild(node: TSESTree.Node, visitorKeys: VisitorKeys, visit: (child: TSESTree.Node) => void): void {
+  for (const key of visitorKeys[node.type] ?? []) {
+    const child = (node as unknown as Record<string, unknown>)[key];
+    for (const item of Array.isArray(child) ? child : [child]) {
+      if (item && typeof item === 'object' && typeof (item as { type?: unknown }).type === 'string') visit(item as TSESTree.Node);
+    }
+  }
+}
+
+/** Visits every node of `fn`'s body that `fn` itself evaluates: nested functions and classes run elsewhere and are skipped. */
+function walkOwnCode(fn: FunctionNode, visitorKeys: VisitorKeys, visit: (node: TSESTree.Node) => void): void {
+  const walk = (node: TSESTree.Node): void => {
+    visit(node);
+    forEachChild(node, visitorKeys, (child) => {
+      if (!isFunctionNode(child) && child.type !== AST_NODE_TYPES.ClassDeclaration && child.type !== AST_NODE_TYPES.ClassExpression) walk(child);
+    });
+  };
+  walk(fn.body);
 }
 
 /**
