@@ -8,8 +8,8 @@
 // serials numbered consecutively across resets (see registry.ts): the live handles of an arena are
 // exactly [genStartHandle, genStartHandle + count), and checking one is a subtraction and a compare.
 import { POISON_BYTE, captureSite, debugMode, detachBuffer, isDebugMode, noteDeath } from './debug.js';
-import { ArenaError, checkOptions, describeHandleValue, describeOwner, describeValue, invalidArgument, invalidSizeReason } from './errors.js';
-import { notBytes, outOfBoundsError } from './errors.js';
+import { ArenaError, checkOptions, describeHandleValue, describeOwner, describeValue, invalidArgument, invalidSizeReason, notBytes, outOfBoundsError } from './errors.js';
+import { copyOut } from './views.js';
 import { isPromiseLike } from './promises.js';
 import { resolveBackend, type MemoryBackend } from './backends.js';
 import {
@@ -72,8 +72,6 @@ const INITIAL_RUNS = 16;
 const NO_RUN = Number.NaN;
 /** The DataView of an arena without chunks (destroyed): never read, since no handle is live then. */
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
-/** Bulk reads up to this many bytes copy byte by byte instead of creating a view of the source. */
-const SMALL_COPY = 64;
 
 interface GenerationHistory {
   readonly firstHandle: number;
@@ -798,15 +796,8 @@ class ArenaImpl implements Arena, RegisteredOwner, DeferredCharges {
 
   read<T extends Uint8Array>(handle: Handle, byteOffset: number, target: T): T {
     if (!(target instanceof Uint8Array)) throw notBytes('read', 'target', target);
-    const length = target.length;
-    const bytes = this.bytesOf(this.locate(handle, byteOffset, length, 'read'));
-    const from = this.accessOffset;
-    if (length <= SMALL_COPY) {
-      for (let index = 0; index < length; index++) target[index] = bytes[from + index]!;
-    } else {
-      target.set(bytes.subarray(from, from + length));
-    }
-    return target;
+    const bytes = this.bytesOf(this.locate(handle, byteOffset, target.length, 'read'));
+    return copyOut(bytes, this.accessOffset, target);
   }
 
   write(handle: Handle, byteOffset: number, source: Uint8Array): void {

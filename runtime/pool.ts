@@ -1,8 +1,8 @@
 // Fixed-size block pools (the seed's gm_pool_*) and pools of reusable JS objects (GM_POOL_FOR).
 // Both are slot tables (slots.ts): LIFO free list, generation-checked handles, null when exhausted.
 import { captureSite, debugMode, detachBuffer, isDebugMode, killBuffer } from './debug.js';
-import { ArenaError, checkOptions, describeOwner, describeValue, invalidArgument, invalidSizeReason } from './errors.js';
-import { notBytes, outOfBoundsError } from './errors.js';
+import { ArenaError, checkOptions, describeOwner, describeValue, invalidArgument, invalidSizeReason, notBytes, outOfBoundsError } from './errors.js';
+import { copyOut } from './views.js';
 import { resolveBackend, type MemoryBackend } from './backends.js';
 import { allocationGate } from './registry.js';
 import { SlotOwner } from './slots.js';
@@ -14,8 +14,6 @@ import type { Handle, ObjectPool, ObjectPoolOptions, Pool, PoolOptions, Tag } fr
 const MAX_BLOCK_BYTES = 2 ** 31 - 1;
 /** The DataView of a destroyed pool: never read, since no handle is live then. */
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
-/** Bulk reads up to this many bytes copy byte by byte instead of creating a view of the source. */
-const SMALL_COPY = 64;
 
 class PoolImpl extends SlotOwner implements Pool {
   readonly ownerKind = 'pool' as const;
@@ -205,15 +203,8 @@ class PoolImpl extends SlotOwner implements Pool {
 
   read<T extends Uint8Array>(handle: Handle, byteOffset: number, target: T): T {
     if (!(target instanceof Uint8Array)) throw notBytes('read', 'target', target);
-    const length = target.length;
-    const bytes = this.bytesOf(this.locate(handle, byteOffset, length, 'read'));
-    const from = this.accessOffset;
-    if (length <= SMALL_COPY) {
-      for (let index = 0; index < length; index++) target[index] = bytes[from + index]!;
-    } else {
-      target.set(bytes.subarray(from, from + length));
-    }
-    return target;
+    const bytes = this.bytesOf(this.locate(handle, byteOffset, target.length, 'read'));
+    return copyOut(bytes, this.accessOffset, target);
   }
 
   write(handle: Handle, byteOffset: number, source: Uint8Array): void {

@@ -24,7 +24,7 @@
 // - holder[slot] is the row of the thread that allocated the slot (or adopted it): leak checks list
 //   a thread's own handles, and reclaimThread frees what a dead worker held.
 import { POISON_BYTE, captureSite, debugMode, isDebugMode } from './debug.js';
-import { ArenaError, checkOptions, describeHandleValue, describeValue, invalidArgument, invalidSizeReason, outOfBoundsError } from './errors.js';
+import { ArenaError, checkOptions, describeHandleValue, describeValue, invalidArgument, invalidSizeReason, notBytes, outOfBoundsError } from './errors.js';
 import {
   SERIAL_SPACE,
   acquireOwnerId,
@@ -431,14 +431,14 @@ class SharedPoolImpl implements SharedPool, RegisteredOwner {
   }
 
   read<T extends Uint8Array>(handle: Handle, byteOffset: number, target: T): T {
-    if (!(target instanceof Uint8Array)) throw invalidArgument(`read from shared pool "${this.name}": target must be a Uint8Array, got ${describeValue(target)}`);
+    if (!(target instanceof Uint8Array)) throw notBytes(`read from shared pool "${this.name}"`, 'target', target);
     const start = this.at(handle, byteOffset, target.length, 'read');
     target.set(this.data.subarray(start - this.dataAt, start - this.dataAt + target.length));
     return target;
   }
 
   write(handle: Handle, byteOffset: number, source: Uint8Array): void {
-    if (!(source instanceof Uint8Array)) throw invalidArgument(`write to shared pool "${this.name}": source must be a Uint8Array, got ${describeValue(source)}`);
+    if (!(source instanceof Uint8Array)) throw notBytes(`write to shared pool "${this.name}"`, 'source', source);
     const start = this.at(handle, byteOffset, source.length, 'write');
     this.data.set(source, start - this.dataAt);
   }

@@ -88,6 +88,23 @@ function equalsUtf8(bytes: Uint8Array, text: string): boolean {
   return position === bytes.length;
 }
 
+/** Bulk reads up to this many bytes copy byte by byte instead of creating a view of the source. */
+const SMALL_COPY = 64;
+
+/**
+ * Copies `target.length` bytes of `bytes` from `from` into `target` (the bulk `read` of arenas and
+ * pools, after their checks): small copies allocate nothing.
+ */
+export function copyOut<T extends Uint8Array>(bytes: Uint8Array, from: number, target: T): T {
+  const length = target.length;
+  if (length <= SMALL_COPY) {
+    for (let index = 0; index < length; index++) target[index] = bytes[from + index]!;
+  } else {
+    target.set(bytes.subarray(from, from + length));
+  }
+  return target;
+}
+
 /**
  * `gm_str_view(data, len)`: a view of `length` bytes of `source` from `start` (default: all of it).
  * Bounds are checked; no bytes are copied. `source` must be UTF-8 bytes, a `Uint8Array` (a Node
