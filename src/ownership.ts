@@ -534,29 +534,17 @@ class ModelBuilder implements OwnershipModel {
       fields.set(site.name, { call, description: fields.has(site.name) ? null : description });
     }
     for (const [classNode, fields] of candidates) {
-      const members = new Map<string, TSESTree.MemberExpression[]>();
-      const writes = new Map<string, number>();
-      forEachThisMember(classNode as TSESTree.ClassDeclaration | TSESTree.ClassExpression, this.sourceCode.visitorKeys, (member, name) => {
-        if (!fields.has(name)) return;
-        const parent = member.parent;
-        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) {
-          writes.set(name, (writes.get(name) ?? 0) + 1);
-          return;
-        }
-        if (parent?.type === AST_NODE_TYPES.UpdateExpression) writes.set(name, 99);
-        const list = members.get(name) ?? [];
-        list.push(member);
-        members.set(name, list);
-      });
+      const uses = this.fieldUses(classNode as TSESTree.ClassDeclaration | TSESTree.ClassExpression, fields);
       for (const [name, { call, description }] of fields) {
         if (!description) continue;
         const assignedInBody = climbTypeWrappers(call).parent?.type === AST_NODE_TYPES.AssignmentExpression ? 1 : 0;
-        if ((writes.get(name) ?? 0) !== assignedInBody) continue;
+        const { reads, writes } = uses.get(name) ?? NO_FIELD_USES;
+        if (writes.length !== assignedInBody) continue;
         const owner = this.addOwner(
           { kind: description.kind, scoping: 'field', node: call, name: `this.${name}`, creation: call, scopedCall: null, protocol: description },
           null,
         );
-        for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
+        for (const member of reads) this.bindFieldUse(owner, member);
       }
     }
   }
@@ -582,22 +570,11 @@ class ModelBuilder implements OwnershipModel {
         if (owner) fields.set(parameter.parameter.name, owner);
       }
       if (fields.size === 0) continue;
-      const members = new Map<string, TSESTree.MemberExpression[]>();
-      const written = new Set<string>();
-      forEachThisMember(classNode, this.sourceCode.visitorKeys, (member, name) => {
-        if (!fields.has(name)) return;
-        const parent = member.parent;
-        if ((parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) || parent?.type === AST_NODE_TYPES.UpdateExpression) {
-          written.add(name);
-          return;
-        }
-        const list = members.get(name) ?? [];
-        list.push(member);
-        members.set(name, list);
-      });
+      const uses = this.fieldUses(classNode, fields);
       for (const [name, owner] of fields) {
-        if (written.has(name)) continue;
-        for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
+        const { reads, writes } = uses.get(name) ?? NO_FIELD_USES;
+        if (writes.length > 0) continue;
+        for (const member of reads) this.bindFieldUse(owner, member);
       }
     }
   }
@@ -650,30 +627,42 @@ class ModelBuilder implements OwnershipModel {
         if (description) fields.set(element.key.name, { property: element, description });
       }
       if (fields.size === 0) continue;
-      const members = new Map<string, TSESTree.MemberExpression[]>();
-      const writtenOutsideConstructor = new Set<string>();
-      forEachThisMember(classNode, this.sourceCode.visitorKeys, (member, name) => {
-        if (!fields.has(name)) return;
-        const parent = member.parent;
-        if ((parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) || parent?.type === AST_NODE_TYPES.UpdateExpression) {
-          const method = enclosingFunction(member)?.parent;
-          if (method?.type !== AST_NODE_TYPES.MethodDefinition || method.kind !== 'constructor') writtenOutsideConstructor.add(name);
-          else if (parent.type === AST_NODE_TYPES.AssignmentExpression && this.createsOwner(parent.right)) writtenOutsideConstructor.add(name);
-          return;
-        }
-        const list = members.get(name) ?? [];
-        list.push(member);
-        members.set(name, list);
-      });
+      const uses = this.fieldUses(classNode, fields);
+      /** Set in the constructor to a value made elsewhere (an owner created here is collectFieldOwners'). */
+      const setFromOutside = (write: TSESTree.MemberExpression): boolean => {
+        const method = enclosingFunction(write)?.parent;
+        const parent = write.parent;
+        return (
+          method?.type === AST_NODE_TYPES.MethodDefinition &&
+          method.kind === 'constructor' &&
+          parent?.type === AST_NODE_TYPES.AssignmentExpression &&
+          !this.createsOwner(parent.right)
+        );
+      };
       for (const [name, { property, description }] of fields) {
-        if (writtenOutsideConstructor.has(name)) continue;
+        const { reads, writes } = uses.get(name) ?? NO_FIELD_USES;
+        if (!writes.every(setFromOutside)) continue;
         const owner = this.addOwner(
           { kind: description.kind, scoping: 'borrowed', node: property.key, name: `this.${name}`, creation: null, scopedCall: null, protocol: description },
           null,
         );
-        for (const member of members.get(name) ?? []) this.bindFieldUse(owner, member);
+        for (const member of reads) this.bindFieldUse(owner, member);
       }
     }
+  }
+
+  /** The reads and the writes (assignments, `++`) of the fields `names` as `this.name` in `classNode`. */
+  private fieldUses(classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression, names: ReadonlyMap<string, unknown>): Map<string, FieldUses> {
+    const uses = new Map<string, FieldUses>();
+    forEachThisMember(classNode, this.sourceCode.visitorKeys, (member, name) => {
+      if (!names.has(name)) return;
+      let entry = uses.get(name);
+      if (!entry) uses.set(name, (entry = { reads: [], writes: [] }));
+      const parent = member.parent;
+      const written = (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) || parent?.type === AST_NODE_TYPES.UpdateExpression;
+      (written ? entry.writes : entry.reads).push(member);
+    });
+    return uses;
   }
 
   private createsOwner(expression: TSESTree.Expression): boolean {
@@ -1668,6 +1657,12 @@ function forEachThisMember(
 }
 
 type VisitorKeys = Readonly<Record<string, readonly string[] | undefined>>;
+
+interface FieldUses {
+  readonly reads: TSESTree.MemberExpression[];
+  readonly writes: TSESTree.MemberExpression[];
+}
+const NO_FIELD_USES: FieldUses = { reads: [], writes: [] };
 
 /** Calls `visit` for each child node of `node`, in visitor-key (source) order. */
 function forEachChild(node: TSESTree.Node, visitorKeys: VisitorKeys, visit: (child: TSESTree.Node) => void): void {
